@@ -1,0 +1,138 @@
+import {
+  Chart,
+  Decimation,
+  Legend,
+  LinearScale,
+  LineController,
+  LineElement,
+  PointElement,
+  Tooltip,
+  type ChartDataset,
+} from 'chart.js';
+import type { EvalMetrics, StepMetrics } from '../training/protocol';
+
+// Only what the loss chart uses, so the bundle stays small.
+Chart.register(LineController, LineElement, PointElement, LinearScale, Legend, Tooltip, Decimation);
+
+type Point = { x: number; y: number };
+
+export interface ChartColors {
+  recon: string;
+  kl: string;
+  total: string;
+  text: string;
+  grid: string;
+}
+
+/** The same series the chart shows, in one place so labels and colours stay in sync. */
+const SERIES = [
+  { key: 'recon', label: 'reconstruction (train)', axis: 'y', test: false },
+  { key: 'kl', label: 'KL (train)', axis: 'y1', test: false },
+  { key: 'total', label: 'total (train)', axis: 'y', test: false },
+  { key: 'recon', label: 'reconstruction (test)', axis: 'y', test: true },
+  { key: 'kl', label: 'KL (test)', axis: 'y1', test: true },
+  { key: 'total', label: '−ELBO (test)', axis: 'y', test: true },
+] as const;
+
+/**
+ * A chart.js line chart made once and appended to: animation off, LTTB
+ * decimation down to a few hundred drawn points, so 100,000 steps stay smooth.
+ */
+export class LossChart {
+  private readonly chart: Chart<'line', Point[]>;
+  private stepsDrawn = 0;
+  private evalsDrawn = 0;
+
+  constructor(canvas: HTMLCanvasElement, colors: ChartColors) {
+    const datasets: ChartDataset<'line', Point[]>[] = SERIES.map((s) => ({
+      label: s.label,
+      data: [],
+      yAxisID: s.axis,
+      borderColor: colors[s.key],
+      backgroundColor: colors[s.key],
+      borderWidth: s.test ? 2 : 1.5,
+      borderDash: s.test ? [6, 4] : undefined,
+      pointRadius: s.test ? 3 : 0,
+      pointHoverRadius: 4,
+      tension: 0,
+      indexAxis: 'x',
+    }));
+    this.chart = new Chart<'line', Point[]>(canvas, {
+      type: 'line',
+      data: { datasets },
+      options: {
+        animation: false,
+        parsing: false,
+        normalized: true,
+        responsive: true,
+        maintainAspectRatio: false,
+        interaction: { mode: 'nearest', axis: 'x', intersect: false },
+        scales: {
+          x: { type: 'linear', title: { display: true, text: 'step' }, min: 0 },
+          y: { type: 'linear', position: 'left', title: { display: true, text: 'reconstruction, total' } },
+          y1: { type: 'linear', position: 'right', title: { display: true, text: 'KL' }, grid: { drawOnChartArea: false } },
+        },
+        plugins: {
+          decimation: { enabled: true, algorithm: 'lttb', samples: 400, threshold: 800 },
+          legend: { position: 'bottom', labels: { boxWidth: 14, usePointStyle: false } },
+          tooltip: {
+            callbacks: { label: (ctx) => `${ctx.dataset.label}: ${(ctx.parsed.y ?? 0).toFixed(2)}` },
+          },
+        },
+      },
+    });
+    this.setColors(colors);
+  }
+
+  setColors(colors: ChartColors): void {
+    SERIES.forEach((s, i) => {
+      const ds = this.chart.data.datasets[i];
+      ds.borderColor = colors[s.key];
+      ds.backgroundColor = colors[s.key];
+    });
+    for (const scale of Object.values(this.chart.options.scales ?? {})) {
+      if (!scale) continue;
+      scale.ticks = { ...scale.ticks, color: colors.text };
+      scale.grid = { ...scale.grid, color: colors.grid };
+      if ('title' in scale && scale.title) scale.title.color = colors.text;
+    }
+    const legend = this.chart.options.plugins?.legend;
+    if (legend?.labels) legend.labels.color = colors.text;
+    this.chart.update('none');
+  }
+
+  /** Appends whatever is new in the history; `reset` when the history was cleared. */
+  sync(steps: readonly StepMetrics[], evals: readonly EvalMetrics[]): void {
+    const sets = this.chart.data.datasets;
+    if (steps.length < this.stepsDrawn || evals.length < this.evalsDrawn) {
+      for (const ds of sets) ds.data = [];
+      this.stepsDrawn = 0;
+      this.evalsDrawn = 0;
+    }
+    // Decimation swaps in its own arrays while drawing; always append to the originals.
+    const data = sets.map((ds) => (ds as unknown as { _data?: Point[] })._data ?? ds.data);
+    for (let i = this.stepsDrawn; i < steps.length; i++) {
+      const s = steps[i];
+      data[0].push({ x: s.step, y: s.recon });
+      data[1].push({ x: s.step, y: s.kl });
+      data[2].push({ x: s.step, y: s.total });
+    }
+    for (let i = this.evalsDrawn; i < evals.length; i++) {
+      const e = evals[i];
+      data[3].push({ x: e.step, y: e.recon });
+      data[4].push({ x: e.step, y: e.kl });
+      data[5].push({ x: e.step, y: e.negElbo });
+    }
+    this.stepsDrawn = steps.length;
+    this.evalsDrawn = evals.length;
+    this.chart.update('none');
+  }
+
+  toPng(): string {
+    return this.chart.toBase64Image('image/png', 1);
+  }
+
+  destroy(): void {
+    this.chart.destroy();
+  }
+}

@@ -1,0 +1,166 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { Activation, ReconLoss } from '../config/types';
+import { dense, type LayerActivation } from './dense';
+import { klDiagonalGaussian, reconstructionLoss } from './losses';
+
+/** log σ² is clamped so a wild learning rate cannot push exp(log σ²) to Infinity. */
+export const LOG_VAR_RANGE = [-10, 10] as const;
+
+export interface VaeArchitecture {
+  inputSize: number;
+  /** Encoder hidden widths, input side first; the decoder mirrors them. */
+  hidden: number[];
+  latent: number;
+  act: Activation;
+}
+
+export interface DenseParams {
+  weights: tf.Variable<tf.Rank.R2>;
+  bias: tf.Variable<tf.Rank.R1>;
+  act: LayerActivation;
+}
+
+/** Plain arrays of one layer's parameters, for snapshots, export and main-thread decoding. */
+export interface LayerSnapshot {
+  inputs: number;
+  outputs: number;
+  act: LayerActivation;
+  /** inputs × outputs, row-major (the same layout as the tfjs kernel). */
+  weights: Float32Array;
+  bias: Float32Array;
+}
+
+export interface LossTerms {
+  /** Mean reconstruction term per image (nats). */
+  recon: tf.Scalar;
+  /** Mean KL term per image (nats). */
+  kl: tf.Scalar;
+}
+
+function glorotLayer(inputs: number, outputs: number, act: LayerActivation, seed: number): DenseParams {
+  const limit = Math.sqrt(6 / (inputs + outputs));
+  return {
+    weights: tf.variable(tf.randomUniform([inputs, outputs], -limit, limit, 'float32', seed)),
+    bias: tf.variable(tf.zeros([outputs])),
+    act,
+  };
+}
+
+/** Layer widths from input to output, with the activation each layer ends in. */
+export function layerPlan(arch: VaeArchitecture): { encoder: [number, number, LayerActivation][]; decoder: [number, number, LayerActivation][] } {
+  const encWidths = [arch.inputSize, ...arch.hidden];
+  const encoder: [number, number, LayerActivation][] = [];
+  for (let i = 0; i < arch.hidden.length; i++) encoder.push([encWidths[i], encWidths[i + 1], arch.act]);
+  // One head outputs μ and log σ² side by side.
+  encoder.push([encWidths[encWidths.length - 1], 2 * arch.latent, 'linear']);
+
+  const decWidths = [arch.latent, ...[...arch.hidden].reverse()];
+  const decoder: [number, number, LayerActivation][] = [];
+  for (let i = 0; i < arch.hidden.length; i++) decoder.push([decWidths[i], decWidths[i + 1], arch.act]);
+  decoder.push([decWidths[decWidths.length - 1], arch.inputSize, 'linear']);
+  return { encoder, decoder };
+}
+
+export class Vae {
+  readonly arch: VaeArchitecture;
+  readonly encoder: DenseParams[];
+  readonly decoder: DenseParams[];
+
+  constructor(arch: VaeArchitecture, seed: number) {
+    this.arch = { ...arch, hidden: [...arch.hidden] };
+    const plan = layerPlan(arch);
+    // Distinct seeds per layer so layers of equal shape do not start identical.
+    this.encoder = plan.encoder.map(([i, o, a], k) => glorotLayer(i, o, a, seed * 101 + k));
+    this.decoder = plan.decoder.map(([i, o, a], k) => glorotLayer(i, o, a, seed * 101 + 50 + k));
+  }
+
+  get variables(): tf.Variable[] {
+    return [...this.encoder, ...this.decoder].flatMap((l) => [l.weights, l.bias]);
+  }
+
+  encode(x: tf.Tensor2D): { mu: tf.Tensor2D; logVar: tf.Tensor2D } {
+    return tf.tidy(() => {
+      let h = x;
+      for (const layer of this.encoder) h = dense(h, layer.weights, layer.bias, layer.act);
+      const [mu, rawLogVar] = tf.split(h, 2, 1) as [tf.Tensor2D, tf.Tensor2D];
+      return { mu, logVar: tf.clipByValue(rawLogVar, LOG_VAR_RANGE[0], LOG_VAR_RANGE[1]) };
+    });
+  }
+
+  decodeLogits(z: tf.Tensor2D): tf.Tensor2D {
+    return tf.tidy(() => {
+      let h = z;
+      for (const layer of this.decoder) h = dense(h, layer.weights, layer.bias, layer.act);
+      return h;
+    });
+  }
+
+  /** Decoded pixel intensities in [0, 1]. */
+  decode(z: tf.Tensor2D): tf.Tensor2D {
+    return tf.tidy(() => tf.sigmoid(this.decodeLogits(z)));
+  }
+
+  /** z = μ + σ·ε: the reparameterization keeps the sample differentiable in μ and σ. */
+  static reparameterize(mu: tf.Tensor2D, logVar: tf.Tensor2D, eps: tf.Tensor2D): tf.Tensor2D {
+    return tf.tidy(() => tf.add(mu, tf.mul(tf.exp(tf.mul(logVar, 0.5)), eps)));
+  }
+
+  /** Per-image loss terms for a batch; `eps` is standard normal noise of shape [batch, latent]. */
+  lossTerms(x: tf.Tensor2D, eps: tf.Tensor2D, recon: ReconLoss): LossTerms {
+    return tf.tidy(() => {
+      const { mu, logVar } = this.encode(x);
+      const z = Vae.reparameterize(mu, logVar, eps);
+      const logits = this.decodeLogits(z);
+      return {
+        recon: tf.mean(reconstructionLoss(recon, x, logits)) as tf.Scalar,
+        kl: tf.mean(klDiagonalGaussian(mu, logVar)) as tf.Scalar,
+      };
+    });
+  }
+
+  /** Per-image terms and μ for a batch, for evaluation: [2, batch] (reconstruction, KL) and [batch, latent]. */
+  perImageTerms(x: tf.Tensor2D, eps: tf.Tensor2D, recon: ReconLoss): { terms: tf.Tensor2D; mu: tf.Tensor2D } {
+    return tf.tidy(() => {
+      const { mu, logVar } = this.encode(x);
+      const logits = this.decodeLogits(Vae.reparameterize(mu, logVar, eps));
+      const terms = tf.stack([reconstructionLoss(recon, x, logits), klDiagonalGaussian(mu, logVar)]) as tf.Tensor2D;
+      return { terms, mu };
+    });
+  }
+
+  async snapshot(part: 'encoder' | 'decoder' | 'all' = 'all'): Promise<LayerSnapshot[]> {
+    const layers = part === 'encoder' ? this.encoder : part === 'decoder' ? this.decoder : [...this.encoder, ...this.decoder];
+    return Promise.all(
+      layers.map(async (l) => ({
+        inputs: l.weights.shape[0],
+        outputs: l.weights.shape[1],
+        act: l.act,
+        weights: (await l.weights.data()) as Float32Array,
+        bias: (await l.bias.data()) as Float32Array,
+      })),
+    );
+  }
+
+  /** Overwrites every parameter from a snapshot of the same architecture. */
+  restore(layers: LayerSnapshot[]): void {
+    const own = [...this.encoder, ...this.decoder];
+    if (layers.length !== own.length) throw new Error(`snapshot has ${layers.length} layers, model has ${own.length}`);
+    own.forEach((l, i) => {
+      const s = layers[i];
+      if (s.inputs !== l.weights.shape[0] || s.outputs !== l.weights.shape[1]) {
+        throw new Error(`layer ${i}: snapshot is ${s.inputs}×${s.outputs}, model is ${l.weights.shape.join('×')}`);
+      }
+    });
+    own.forEach((l, i) => {
+      const s = layers[i];
+      tf.tidy(() => {
+        l.weights.assign(tf.tensor2d(s.weights, [s.inputs, s.outputs]));
+        l.bias.assign(tf.tensor1d(s.bias));
+      });
+    });
+  }
+
+  dispose(): void {
+    for (const v of this.variables) v.dispose();
+  }
+}

@@ -1,0 +1,148 @@
+import { changedResetKeys, parseConfig, serializeConfig, validateValue, reconcileConfig, type ConfigMessage } from '../config/url';
+import { fieldFor, type ConfigKey } from '../config/schema';
+import type { PlaygroundConfig } from '../config/types';
+import { TrainingClient } from '../training/client.svelte';
+import type { LiveSettings } from '../training/trainer';
+
+const URL_DEBOUNCE_MS = 250;
+
+export interface ConfirmRequest {
+  title: string;
+  body: string;
+  confirmLabel: string;
+  resolve: (ok: boolean) => void;
+}
+
+/** The playground's settings, their link, and the training client they drive. */
+export class PlaygroundState {
+  readonly client = new TrainingClient();
+  #config = $state<PlaygroundConfig>(parseConfig('').config);
+  #linkMessages = $state.raw<ConfigMessage[]>([]);
+  #fieldMessages = $state<Partial<Record<ConfigKey, string>>>({});
+  #confirm = $state.raw<ConfirmRequest | null>(null);
+  #urlTimer: ReturnType<typeof setTimeout> | undefined;
+  #dataUrl: string;
+  #ownsAddressBar: () => boolean;
+
+  /** `ownsAddressBar` says whether the playground is on screen (the lab keeps its own query). */
+  constructor(search: string, dataUrl: string, ownsAddressBar: () => boolean = () => true) {
+    this.#ownsAddressBar = ownsAddressBar;
+    const { config, messages } = parseConfig(search);
+    this.#config = config;
+    this.#linkMessages = messages;
+    this.#dataUrl = dataUrl;
+    this.client.start(this.#config, this.#dataUrl);
+  }
+
+  get config(): Readonly<PlaygroundConfig> { return this.#config; }
+  get linkMessages() { return this.#linkMessages; }
+  get fieldMessages() { return this.#fieldMessages; }
+  get confirmRequest() { return this.#confirm; }
+  get query(): string { return serializeConfig(this.#config); }
+
+  dismissLinkMessages(): void {
+    this.#linkMessages = [];
+  }
+
+  /** Asks the user through the page's dialog; resolves true when they confirm. */
+  ask(title: string, body: string, confirmLabel: string): Promise<boolean> {
+    return new Promise((resolve) => {
+      this.#confirm = {
+        title,
+        body,
+        confirmLabel,
+        resolve: (ok) => {
+          this.#confirm = null;
+          resolve(ok);
+        },
+      };
+    });
+  }
+
+  /** Whether discarding the model would lose training the user has done. */
+  get hasProgress(): boolean {
+    return this.client.step > 0;
+  }
+
+  /**
+   * A control changed. Validates it with the link rules, applies live settings
+   * at once and asks before rebuilding the model for architecture changes.
+   * Returns the value now in force, so the control can show it.
+   */
+  async setField(key: ConfigKey, raw: string): Promise<void> {
+    const checked = validateValue(key, raw);
+    const value = checked.ok ? checked.value : checked.fallback;
+    const messages = { ...this.#fieldMessages };
+    if (checked.ok) delete messages[key];
+    else messages[key] = checked.message.text;
+    this.#fieldMessages = messages;
+
+    const next = reconcileConfig({ ...$state.snapshot(this.#config), [key]: value } as PlaygroundConfig, new Set([key])).config;
+    const resetKeys = changedResetKeys(this.#config, next);
+    if (resetKeys.length > 0) {
+      if (this.hasProgress) {
+        const names = resetKeys.map((k) => fieldFor(k)?.label ?? k).join(', ');
+        const ok = await this.ask(
+          'Start a new model?',
+          `Changing ${names} needs a fresh model. The current one (step ${this.client.step}) will be discarded.`,
+          'Discard and rebuild',
+        );
+        if (!ok) {
+          // Put the old value back into the control.
+          this.#config = { ...this.#config };
+          return;
+        }
+      }
+      this.#config = next;
+      this.client.start(this.#config, this.#dataUrl);
+    } else {
+      this.#config = next;
+      this.client.setLive(this.#liveSettings());
+    }
+    this.#scheduleUrlUpdate();
+  }
+
+  #liveSettings(): LiveSettings {
+    const { recon, beta, warmup, lr } = this.#config;
+    return { recon, beta, warmup, lr };
+  }
+
+  /** Replaces the whole configuration (a preset or a pasted link), asking first if training would be lost. */
+  async applyQuery(search: string): Promise<boolean> {
+    if (this.hasProgress) {
+      const ok = await this.ask('Open this configuration?', `The current model (step ${this.client.step}) will be discarded.`, 'Discard and open');
+      if (!ok) return false;
+    }
+    const { config, messages } = parseConfig(search);
+    this.#config = config;
+    this.#linkMessages = messages;
+    this.#fieldMessages = {};
+    this.client.start(this.#config, this.#dataUrl);
+    this.#scheduleUrlUpdate();
+    return true;
+  }
+
+  async reset(): Promise<void> {
+    if (this.hasProgress) {
+      const ok = await this.ask('Reset the model?', `Training so far (step ${this.client.step}) will be discarded and the weights re-initialised from seed ${this.#config.seed}.`, 'Reset');
+      if (!ok) return;
+    }
+    this.client.start(this.#config, this.#dataUrl);
+  }
+
+  /** The address bar follows the settings; replaceState, debounced, so history is not spammed. */
+  #scheduleUrlUpdate(): void {
+    clearTimeout(this.#urlTimer);
+    this.#urlTimer = setTimeout(() => {
+      if (!this.#ownsAddressBar()) return;
+      const query = this.query;
+      const url = `${location.pathname}${query ? `?${query}` : ''}${location.hash}`;
+      if (url !== `${location.pathname}${location.search}${location.hash}`) history.replaceState(history.state, '', url);
+    }, URL_DEBOUNCE_MS);
+  }
+
+  dispose(): void {
+    clearTimeout(this.#urlTimer);
+    this.client.dispose();
+  }
+}

@@ -1,0 +1,316 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { PlaygroundConfig } from '../config/types';
+import { PIXELS } from '../data/pack';
+import type { LayerSnapshot } from '../model/vae';
+import { initBackend } from './backend';
+import { mnistFromPacked, syntheticShapes, type TrainingData } from './dataset';
+import type { FromWorker, StepMetrics, ToWorker } from './protocol';
+import { Trainer, type LiveSettings } from './trainer';
+
+type Outgoing = FromWorker extends infer M ? (M extends { generation: number } ? Omit<M, 'generation'> : never) : never;
+
+/** Steps whose loss read-back may still be pending: enough to keep the GPU busy, few enough to stop fast. */
+const MAX_IN_FLIGHT = 2;
+const METRICS_EVERY_MS = 100;
+const SNAPSHOT_EVERY_MS = 300;
+const RATE_WINDOW_MS = 3000;
+
+interface InFlight {
+  step: number;
+  stats: tf.Tensor1D;
+  read: Promise<Float32Array | Int32Array | Uint8Array>;
+}
+
+/** Yields to the worker's event loop without setTimeout's 4 ms clamp, so messages get through. */
+function nextTask(): Promise<void> {
+  return new Promise((resolve) => {
+    const channel = new MessageChannel();
+    channel.port1.onmessage = () => resolve();
+    channel.port2.postMessage(null);
+  });
+}
+
+function allFinite(layers: LayerSnapshot[]): boolean {
+  for (const l of layers) {
+    for (const arr of [l.weights, l.bias]) for (let i = 0; i < arr.length; i++) if (!Number.isFinite(arr[i])) return false;
+  }
+  return true;
+}
+
+/** The training loop behind the worker: one trainer at a time, driven by messages. */
+export class TrainingSession {
+  private readonly send: (message: FromWorker, transfer?: Transferable[]) => void;
+  private generation = 0;
+  private trainer: Trainer | null = null;
+  private config: PlaygroundConfig | null = null;
+  private readonly dataCache = new Map<string, TrainingData>();
+  private running = false;
+  private pendingSteps = 0;
+  private loopDone: Promise<void> = Promise.resolve();
+  private looping = false;
+  private inFlight: InFlight[] = [];
+  private metricBuffer: StepMetrics[] = [];
+  private lastMetricsAt = 0;
+  private lastSnapshotAt = 0;
+  private lastGood: LayerSnapshot[] | null = null;
+  private completions: number[] = [];
+
+  constructor(send: (message: FromWorker, transfer?: Transferable[]) => void) {
+    this.send = send;
+  }
+
+  private post(message: Outgoing, transfer?: Transferable[]): void {
+    this.send({ ...message, generation: this.generation } as FromWorker, transfer);
+  }
+
+  async handle(message: ToWorker): Promise<void> {
+    switch (message.type) {
+      case 'init':
+        return this.init(message.generation, message.config, message.dataUrl);
+      case 'play':
+        this.running = true;
+        this.post({ type: 'running', running: true });
+        return this.startLoop();
+      case 'pause':
+        this.running = false;
+        this.pendingSteps = 0;
+        return;
+      case 'step':
+        this.pendingSteps += Math.max(1, Math.min(1000, Math.floor(message.count)));
+        return this.startLoop();
+      case 'live':
+        this.setLive(message.settings);
+        return;
+      case 'restore':
+        return this.restore(message.layers);
+      case 'snapshot': {
+        if (!this.trainer) throw new Error('no model to snapshot yet');
+        const layers = await this.trainer.vae.snapshot('all');
+        this.post({ type: 'snapshot', requestId: message.requestId, layers, step: this.trainer.step });
+        return;
+      }
+      case 'encode-test': {
+        if (!this.trainer) throw new Error('no model to encode with yet');
+        const encoded = await this.trainer.encodeTestImage(message.index);
+        this.post({ type: 'encoded', requestId: message.requestId, image: { index: message.index, ...encoded } });
+        return;
+      }
+      default: {
+        const unknown: never = message;
+        throw new Error(`unknown message ${JSON.stringify(unknown)}`);
+      }
+    }
+  }
+
+  private setLive(settings: Partial<LiveSettings>): void {
+    this.trainer?.setLive(settings);
+    if (this.config) this.config = { ...this.config, ...settings };
+  }
+
+  private async init(generation: number, config: PlaygroundConfig, dataUrl: string): Promise<void> {
+    this.running = false;
+    this.pendingSteps = 0;
+    await this.loopDone;
+    this.generation = generation;
+    this.trainer?.dispose();
+    this.trainer = null;
+    this.lastGood = null;
+    this.completions = [];
+    this.config = config;
+
+    this.post({ type: 'progress', stage: 'backend', loaded: 0, total: 1 });
+    const { backend, notes } = await initBackend(config.backend);
+    const data = await this.loadData(config.data, dataUrl);
+    if (generation !== this.generation) return;
+    this.post({ type: 'progress', stage: 'upload', loaded: 0, total: 1 });
+    this.trainer = new Trainer(data, {
+      arch: { inputSize: PIXELS, hidden: config.hidden, latent: config.latent, act: config.act },
+      opt: config.opt,
+      batch: Math.min(config.batch, data.trainCount),
+      seed: config.seed,
+      recon: config.recon,
+      beta: config.beta,
+      warmup: config.warmup,
+      lr: config.lr,
+    });
+    this.post({
+      type: 'ready',
+      backend,
+      backendNotes: notes,
+      trainCount: data.trainCount,
+      testCount: data.testCount,
+      stepsPerEpoch: this.trainer.stepsPerEpoch,
+      classNames: data.classNames,
+      testLabels: data.testLabels,
+    });
+    await this.publishSnapshot();
+    // The untrained model's test numbers and latent cloud: the chart's and the pad's starting point.
+    await this.evaluate();
+  }
+
+  private async loadData(name: string, dataUrl: string): Promise<TrainingData> {
+    const cached = this.dataCache.get(name);
+    if (cached) return cached;
+    const data = name === 'shapes' ? syntheticShapes() : mnistFromPacked(await this.download(dataUrl));
+    this.dataCache.set(name, data);
+    return data;
+  }
+
+  private async download(url: string): Promise<Uint8Array> {
+    const response = await fetch(url);
+    if (!response.ok) throw new Error(`could not load the digits (${url}: HTTP ${response.status})`);
+    const total = Number(response.headers.get('content-length')) || 0;
+    if (!response.body) return new Uint8Array(await response.arrayBuffer());
+    const reader = response.body.getReader();
+    const parts: Uint8Array[] = [];
+    let loaded = 0;
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      parts.push(value);
+      loaded += value.length;
+      this.post({ type: 'progress', stage: 'download', loaded, total });
+    }
+    const bytes = new Uint8Array(loaded);
+    let offset = 0;
+    for (const p of parts) {
+      bytes.set(p, offset);
+      offset += p.length;
+    }
+    return bytes;
+  }
+
+  private async restore(layers: LayerSnapshot[]): Promise<void> {
+    if (!this.trainer) throw new Error('no model to load weights into');
+    this.trainer.vae.restore(layers);
+    this.trainer.resetOptimizer();
+    await this.publishSnapshot();
+  }
+
+  private startLoop(): Promise<void> {
+    if (!this.looping) {
+      this.looping = true;
+      this.loopDone = this.loop().finally(() => {
+        this.looping = false;
+      });
+    }
+    return this.loopDone;
+  }
+
+  private async loop(): Promise<void> {
+    const generation = this.generation;
+    try {
+      while ((this.running || this.pendingSteps > 0) && this.trainer && generation === this.generation) {
+        const trainer = this.trainer;
+        const epochBefore = trainer.epoch;
+        const stats = trainer.trainStep();
+        this.inFlight.push({ step: trainer.step, stats, read: stats.data() });
+        if (this.pendingSteps > 0) this.pendingSteps--;
+        while (this.inFlight.length > MAX_IN_FLIGHT) await this.settleOldest();
+        if (trainer.epoch !== epochBefore && this.running) {
+          await this.drain();
+          await this.evaluate();
+        }
+        if (performance.now() - this.lastSnapshotAt > SNAPSHOT_EVERY_MS) await this.publishSnapshot();
+        await nextTask();
+      }
+      await this.drain();
+      this.flushMetrics();
+      await this.publishSnapshot();
+    } catch (error) {
+      this.running = false;
+      this.post({ type: 'error', message: error instanceof Error ? error.message : String(error) });
+    } finally {
+      this.post({ type: 'running', running: false });
+    }
+  }
+
+  private async drain(): Promise<void> {
+    while (this.inFlight.length > 0) await this.settleOldest();
+  }
+
+  private async settleOldest(): Promise<void> {
+    const oldest = this.inFlight.shift()!;
+    const values = await oldest.read;
+    oldest.stats.dispose();
+    const [recon, kl, beta] = values;
+    const total = recon + beta * kl;
+    if (!Number.isFinite(total)) {
+      await this.recoverFromBlowUp(oldest.step, recon, kl);
+      return;
+    }
+    const now = performance.now();
+    this.completions.push(now);
+    while (this.completions.length > 2 && now - this.completions[0] > RATE_WINDOW_MS) this.completions.shift();
+    this.metricBuffer.push({ step: oldest.step, recon, kl, beta, total });
+    if (now - this.lastMetricsAt > METRICS_EVERY_MS) this.flushMetrics();
+  }
+
+  private samplesPerSecond(): number {
+    const n = this.completions.length;
+    if (n < 2 || !this.trainer) return 0;
+    const seconds = (this.completions[n - 1] - this.completions[0]) / 1000;
+    return seconds > 0 ? ((n - 1) * this.trainer.batch) / seconds : 0;
+  }
+
+  private flushMetrics(): void {
+    this.lastMetricsAt = performance.now();
+    if (this.metricBuffer.length === 0 || !this.trainer) return;
+    this.post({ type: 'metrics', steps: this.metricBuffer, epoch: this.trainer.epoch, samplesPerSecond: this.samplesPerSecond() });
+    this.metricBuffer = [];
+  }
+
+  /** A non-finite loss: stop, drop the poisoned weights and optimizer state, go back to the last good snapshot. */
+  private async recoverFromBlowUp(step: number, recon: number, kl: number): Promise<void> {
+    this.running = false;
+    this.pendingSteps = 0;
+    for (const pending of this.inFlight) pending.stats.dispose();
+    this.inFlight = [];
+    this.flushMetrics();
+    const which = !Number.isFinite(recon) ? 'reconstruction' : !Number.isFinite(kl) ? 'KL' : 'total';
+    let restored = false;
+    if (this.trainer && this.lastGood) {
+      this.trainer.vae.restore(this.lastGood);
+      restored = true;
+    }
+    this.trainer?.resetOptimizer();
+    this.post({
+      type: 'diverged',
+      step,
+      message:
+        `Training paused: the ${which} loss became non-finite at step ${step}. ` +
+        (restored ? 'The weights were rolled back to the last good snapshot. ' : '') +
+        'Try a smaller learning rate (for example 0.001), a smaller β, or the Adam optimizer.',
+    });
+    await this.publishSnapshot();
+  }
+
+  private async evaluate(): Promise<void> {
+    const trainer = this.trainer;
+    if (!trainer) return;
+    const result = await trainer.evaluate();
+    const latent = trainer.vae.arch.latent;
+    this.post(
+      {
+        type: 'eval',
+        metrics: { epoch: trainer.epoch, step: trainer.step, recon: result.recon, kl: result.kl, negElbo: result.recon + result.kl },
+        means: result.means,
+        latent,
+      },
+      [result.means.buffer],
+    );
+  }
+
+  /** Reads all weights; keeps them as the rollback point if finite and sends the decoder to the page. */
+  private async publishSnapshot(): Promise<void> {
+    const trainer = this.trainer;
+    if (!trainer) return;
+    this.lastSnapshotAt = performance.now();
+    const generation = this.generation;
+    const layers = await trainer.vae.snapshot('all');
+    if (generation !== this.generation || !allFinite(layers)) return;
+    this.lastGood = layers;
+    const decoder = layers.slice(trainer.vae.encoder.length).map((l) => ({ ...l, weights: l.weights.slice(), bias: l.bias.slice() }));
+    this.post({ type: 'decoder', step: trainer.step, layers: decoder }, decoder.flatMap((l) => [l.weights.buffer, l.bias.buffer]));
+  }
+}

@@ -1,0 +1,211 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { OptimizerName, ReconLoss } from '../config/types';
+import { PIXELS } from '../data/pack';
+import { mixSeed, seededPermutation } from '../data/rng';
+import { reconstructionLoss } from '../model/losses';
+import { Vae, type VaeArchitecture } from '../model/vae';
+import type { TrainingData } from './dataset';
+
+/** Settings that can change while the model keeps its weights. */
+export interface LiveSettings {
+  recon: ReconLoss;
+  beta: number;
+  /** KL warm-up length in steps; β ramps linearly from 0 (0 = off). */
+  warmup: number;
+  lr: number;
+}
+
+export interface TrainerSettings extends LiveSettings {
+  arch: VaeArchitecture;
+  opt: OptimizerName;
+  batch: number;
+  seed: number;
+}
+
+export interface EvalResult {
+  recon: number;
+  kl: number;
+  /** μ of every test image, testCount × latent, for the latent scatter. */
+  means: Float32Array;
+}
+
+/** Test images go through the model in chunks of this many, so eval shapes never change. */
+export const EVAL_CHUNK = 500;
+
+function makeOptimizer(name: OptimizerName, lr: number): tf.Optimizer {
+  switch (name) {
+    case 'adam':
+      return tf.train.adam(lr);
+    case 'sgd':
+      return tf.train.sgd(lr);
+    case 'rmsprop':
+      return tf.train.rmsprop(lr);
+  }
+}
+
+/** tfjs optimizers read `learningRate` on every update, so changing it applies live. */
+function setLearningRate(optimizer: tf.Optimizer, lr: number): void {
+  (optimizer as unknown as { learningRate: number }).learningRate = lr;
+}
+
+export function betaAt(step: number, beta: number, warmup: number): number {
+  return warmup > 0 ? beta * Math.min(1, step / warmup) : beta;
+}
+
+/**
+ * Owns the model, optimizer and device-resident data; one call to `step`
+ * trains one batch. Knows nothing about workers or the UI.
+ */
+export class Trainer {
+  readonly vae: Vae;
+  readonly stepsPerEpoch: number;
+  private optimizer: tf.Optimizer;
+  private live: LiveSettings;
+  private readonly settings: TrainerSettings;
+  private readonly trainX: tf.Tensor2D;
+  private readonly testX: tf.Tensor2D;
+  private readonly data: TrainingData;
+  private order: tf.Tensor1D;
+  private cursor = 0;
+  private stepCount = 0;
+  private epochCount = 0;
+
+  constructor(data: TrainingData, settings: TrainerSettings) {
+    if (settings.batch > data.trainCount) throw new Error(`batch ${settings.batch} exceeds the ${data.trainCount} training images`);
+    this.data = data;
+    this.settings = settings;
+    this.live = { recon: settings.recon, beta: settings.beta, warmup: settings.warmup, lr: settings.lr };
+    this.vae = new Vae(settings.arch, settings.seed);
+    this.optimizer = makeOptimizer(settings.opt, settings.lr);
+    // The whole data set is uploaded once; batches are gathered on the device.
+    this.trainX = tf.tensor2d(data.trainImages, [data.trainCount, PIXELS]);
+    this.testX = tf.tensor2d(data.testImages, [data.testCount, PIXELS]);
+    // The incomplete last batch is dropped so every step has the same shapes.
+    this.stepsPerEpoch = Math.floor(data.trainCount / settings.batch);
+    this.order = this.shuffledOrder();
+  }
+
+  get step(): number {
+    return this.stepCount;
+  }
+
+  get epoch(): number {
+    return this.epochCount;
+  }
+
+  get batch(): number {
+    return this.settings.batch;
+  }
+
+  get liveSettings(): LiveSettings {
+    return { ...this.live };
+  }
+
+  get currentBeta(): number {
+    return betaAt(this.stepCount, this.live.beta, this.live.warmup);
+  }
+
+  private shuffledOrder(): tf.Tensor1D {
+    return tf.tensor1d(seededPermutation(this.data.trainCount, mixSeed(this.settings.seed, this.epochCount)), 'int32');
+  }
+
+  setLive(next: Partial<LiveSettings>): void {
+    this.live = { ...this.live, ...next };
+    if (next.lr !== undefined) setLearningRate(this.optimizer, next.lr);
+  }
+
+  /** Drops the optimizer's moments (after a blow-up they may hold NaN). */
+  resetOptimizer(): void {
+    this.optimizer.dispose();
+    this.optimizer = makeOptimizer(this.settings.opt, this.live.lr);
+  }
+
+  /**
+   * Trains one batch. Returns [reconstruction, KL, β used] as a tensor the
+   * caller reads (asynchronously, so the device pipeline never stalls) and disposes.
+   */
+  trainStep(): tf.Tensor1D {
+    const beta = this.currentBeta;
+    const { batch, seed, arch } = this.settings;
+    const stats = tf.tidy(() => {
+      const indices = tf.slice(this.order, [this.cursor * batch], [batch]);
+      const x = tf.gather(this.trainX, indices) as tf.Tensor2D;
+      const eps = tf.randomNormal([batch, arch.latent], 0, 1, 'float32', mixSeed(seed + 7, this.stepCount)) as tf.Tensor2D;
+      let terms: tf.Tensor1D | undefined;
+      const { grads } = tf.variableGrads(() => {
+        const { recon, kl } = this.vae.lossTerms(x, eps, this.live.recon);
+        terms = tf.keep(tf.stack([recon, kl, tf.scalar(beta)]) as tf.Tensor1D);
+        return tf.add(recon, tf.mul(kl, beta)) as tf.Scalar;
+      }, this.vae.variables);
+      this.optimizer.applyGradients(grads);
+      return terms!;
+    });
+    this.stepCount++;
+    this.cursor++;
+    if (this.cursor >= this.stepsPerEpoch) {
+      this.cursor = 0;
+      this.epochCount++;
+      this.order.dispose();
+      this.order = this.shuffledOrder();
+    }
+    return stats;
+  }
+
+  /** Test-set terms (per image, one z sample each, fixed noise) and every test image's μ. */
+  async evaluate(): Promise<EvalResult> {
+    const { latent } = this.settings.arch;
+    const count = this.data.testCount;
+    const chunk = Math.min(EVAL_CHUNK, count);
+    const means = new Float32Array(count * latent);
+    let recon = 0;
+    let kl = 0;
+    for (let c = 0; c * chunk < count; c++) {
+      // A last partial chunk overlaps the previous one, so its shape stays fixed.
+      const start = Math.min(c * chunk, count - chunk);
+      const skip = c * chunk - start;
+      const { terms, mu } = tf.tidy(() => {
+        const x = tf.slice(this.testX, [start, 0], [chunk, PIXELS]) as tf.Tensor2D;
+        const eps = tf.randomNormal([chunk, latent], 0, 1, 'float32', mixSeed(this.settings.seed + 13, c)) as tf.Tensor2D;
+        return this.vae.perImageTerms(x, eps, this.live.recon);
+      });
+      const [t, m] = await Promise.all([terms.data(), mu.data()]);
+      terms.dispose();
+      mu.dispose();
+      for (let i = skip; i < chunk; i++) {
+        recon += t[i];
+        kl += t[chunk + i];
+      }
+      means.set(m.subarray(skip * latent), (start + skip) * latent);
+    }
+    return { recon: recon / count, kl: kl / count, means };
+  }
+
+  /** Encodes one test image (a fixed-shape batch of 1): μ, log σ², its reconstruction at z = μ and that term. */
+  async encodeTestImage(index: number): Promise<{ pixels: Float32Array; label: number; mu: number[]; logVar: number[]; recon: number; reconstruction: Float32Array }> {
+    if (!Number.isInteger(index) || index < 0 || index >= this.data.testCount) throw new Error(`test image ${index} does not exist (0–${this.data.testCount - 1})`);
+    const { mu, logVar, recon, decoded } = tf.tidy(() => {
+      const x = tf.slice(this.testX, [index, 0], [1, PIXELS]) as tf.Tensor2D;
+      const enc = this.vae.encode(x);
+      const logits = this.vae.decodeLogits(enc.mu);
+      return { mu: enc.mu, logVar: enc.logVar, recon: reconstructionLoss(this.live.recon, x, logits), decoded: tf.sigmoid(logits) };
+    });
+    const [m, v, r, d] = await Promise.all([mu.data(), logVar.data(), recon.data(), decoded.data()]);
+    tf.dispose([mu, logVar, recon, decoded]);
+    return {
+      pixels: this.data.testImages.slice(index * PIXELS, (index + 1) * PIXELS),
+      label: this.data.testLabels[index],
+      mu: Array.from(m),
+      logVar: Array.from(v),
+      recon: r[0],
+      reconstruction: d as Float32Array,
+    };
+  }
+
+  dispose(): void {
+    this.vae.dispose();
+    this.optimizer.dispose();
+    this.trainX.dispose();
+    this.testX.dispose();
+    this.order.dispose();
+  }
+}

@@ -1,0 +1,57 @@
+import { defineConfig } from 'vitest/config';
+import { svelte } from '@sveltejs/vite-plugin-svelte';
+import { fileURLToPath } from 'node:url';
+import type { Plugin } from 'vite';
+import { writePackedMnist } from './src/lib/data/mnist-source';
+
+const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
+
+// Cross-origin isolation lets the wasm backend use threads (SharedArrayBuffer).
+// Static hosts need to send the same two headers for the fastest wasm path.
+const isolation = {
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Embedder-Policy': 'require-corp',
+};
+
+/** Packs the MNIST digits into static/data/mnist.bin before dev or build. */
+function packMnist(): Plugin {
+  return {
+    name: 'pack-mnist',
+    buildStart() {
+      const { written, bytes } = writePackedMnist(here('./static/data/mnist.bin'));
+      if (written) this.info(`packed MNIST into static/data/mnist.bin (${(bytes / 1e6).toFixed(1)} MB)`);
+    },
+  };
+}
+
+export default defineConfig({
+  // The HTML entries live in src/ because the project's top level is fixed.
+  root: here('./src'),
+  publicDir: here('./static'),
+  base: './',
+  plugins: [packMnist(), svelte({ configFile: here('./svelte.config.js') })],
+  worker: { format: 'es' },
+  build: {
+    outDir: here('./dist'),
+    emptyOutDir: true,
+    target: 'es2022',
+    chunkSizeWarningLimit: 2000,
+    rollupOptions: {
+      input: {
+        main: here('./src/index.html'),
+        learn: here('./src/learn/index.html'),
+      },
+    },
+  },
+  server: { headers: isolation, port: 5173 },
+  preview: { headers: isolation, port: 4173 },
+  test: {
+    root: here('.'),
+    include: ['tests/unit/**/*.test.ts'],
+    environment: 'node',
+    testTimeout: 120_000,
+    hookTimeout: 120_000,
+    expect: { requireAssertions: true },
+    pool: 'forks',
+  },
+});
