@@ -53,5 +53,8 @@ export default defineConfig({
     hookTimeout: 120_000,
     expect: { requireAssertions: true },
     pool: 'forks',
+    // CI adds up the JSON report into its "N passed, N failed" line.
+    reporters: process.env.CI ? ['default', 'json'] : ['default'],
+    outputFile: { json: 'test-results/unit.json' },
   },
 });

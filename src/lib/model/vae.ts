@@ -39,11 +39,12 @@ export interface LossTerms {
 
 function glorotLayer(inputs: number, outputs: number, act: LayerActivation, seed: number): DenseParams {
   const limit = Math.sqrt(6 / (inputs + outputs));
-  return {
+  // Inside tidy so the initial-value tensors are freed; variables survive tidy.
+  return tf.tidy(() => ({
     weights: tf.variable(tf.randomUniform([inputs, outputs], -limit, limit, 'float32', seed)),
     bias: tf.variable(tf.zeros([outputs])),
     act,
-  };
+  }));
 }
 
 /** Layer widths from input to output, with the activation each layer ends in. */
@@ -145,11 +146,16 @@ export class Vae {
   restore(layers: LayerSnapshot[]): void {
     const own = [...this.encoder, ...this.decoder];
     if (layers.length !== own.length) throw new Error(`snapshot has ${layers.length} layers, model has ${own.length}`);
+    // Check everything before writing anything, so a bad snapshot never leaves a half-loaded model.
     own.forEach((l, i) => {
       const s = layers[i];
       if (s.inputs !== l.weights.shape[0] || s.outputs !== l.weights.shape[1]) {
         throw new Error(`layer ${i}: snapshot is ${s.inputs}×${s.outputs}, model is ${l.weights.shape.join('×')}`);
       }
+      if (s.weights.length !== s.inputs * s.outputs || s.bias.length !== s.outputs) {
+        throw new Error(`layer ${i}: snapshot arrays hold ${s.weights.length} weights and ${s.bias.length} biases, expected ${s.inputs * s.outputs} and ${s.outputs}`);
+      }
+      if (s.act !== l.act) throw new Error(`layer ${i}: snapshot uses activation ${s.act}, model uses ${l.act}`);
     });
     own.forEach((l, i) => {
       const s = layers[i];

@@ -43,9 +43,14 @@ function makeOptimizer(name: OptimizerName, lr: number): tf.Optimizer {
   }
 }
 
-/** tfjs optimizers read `learningRate` on every update, so changing it applies live. */
+/**
+ * Adam and RMSProp read `learningRate` on every update, so setting it applies
+ * live; SGD keeps a cached scalar that only its own setLearningRate refreshes.
+ */
 function setLearningRate(optimizer: tf.Optimizer, lr: number): void {
-  (optimizer as unknown as { learningRate: number }).learningRate = lr;
+  const target = optimizer as unknown as { learningRate: number; setLearningRate?: (lr: number) => void };
+  if (typeof target.setLearningRate === 'function') target.setLearningRate(lr);
+  else target.learningRate = lr;
 }
 
 export function betaAt(step: number, beta: number, warmup: number): number {

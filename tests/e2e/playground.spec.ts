@@ -1,0 +1,70 @@
+import type { Page } from '@playwright/test';
+import { test, expect, readNumber } from './fixtures';
+
+/** The decoded image's pixels, as a string to compare. */
+async function decodedPixels(page: Page): Promise<string> {
+  return page.getByTestId('decoded').evaluate((canvas: HTMLCanvasElement) => {
+    const data = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
+    let out = '';
+    for (let i = 0; i < data.length; i += 4) out += data[i].toString(16).padStart(2, '0');
+    return out;
+  });
+}
+
+test('trains on WebGL in the worker: steps rise, the loss falls, pause stops', async ({ page, consoleErrors }) => {
+  await page.goto('./?backend=webgl');
+  const play = page.getByTestId('play');
+  await expect(play).toBeEnabled({ timeout: 60_000 });
+  await expect(page.getByTestId('backend')).toHaveText('webgl');
+  await expect(page.getByTestId('loss-total')).toHaveText('–');
+
+  await play.click();
+  await expect.poll(() => readNumber(page, 'step'), { timeout: 90_000 }).toBeGreaterThanOrEqual(2);
+  const early = await readNumber(page, 'loss-total');
+  expect(Number.isFinite(early)).toBe(true);
+  await expect.poll(() => readNumber(page, 'step'), { timeout: 120_000 }).toBeGreaterThanOrEqual(12);
+  const later = await readNumber(page, 'loss-total');
+  expect(later).toBeLessThan(early);
+  for (const id of ['loss-recon', 'loss-kl', 'loss-total']) {
+    expect(await page.getByTestId(id).textContent()).toMatch(/^-?\d+(\.\d+)?$/);
+  }
+
+  await play.click(); // pause
+  await expect(play).toHaveText(/Play/);
+  await page.waitForTimeout(1500); // let a step already under way finish
+  const paused = await readNumber(page, 'step');
+  await page.waitForTimeout(3000);
+  expect(await readNumber(page, 'step')).toBe(paused);
+  expect(consoleErrors).toEqual([]);
+});
+
+test('dragging the latent pad and pressing arrow keys change the decoded image', async ({ page, consoleErrors }) => {
+  await page.goto('./?backend=webgl');
+  await expect(page.getByTestId('play')).toBeEnabled({ timeout: 60_000 });
+  const pad = page.getByTestId('latent-pad');
+  await expect(page.getByText('Decoded image', { exact: true })).toBeVisible();
+  const before = await decodedPixels(page);
+
+  const box = (await pad.boundingBox())!;
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(box.x + box.width * 0.9, box.y + box.height * 0.1, { steps: 8 });
+  await page.mouse.up();
+  const dragged = await decodedPixels(page);
+  expect(dragged).not.toBe(before);
+
+  await pad.focus();
+  for (let i = 0; i < 10; i++) await page.keyboard.press('Shift+ArrowLeft');
+  const keyed = await decodedPixels(page);
+  expect(keyed).not.toBe(dragged);
+  await expect(pad).toHaveAttribute('aria-valuetext', /z0 = -?\d/);
+  expect(consoleErrors).toEqual([]);
+});
+
+test('Step trains exactly one batch', async ({ page }) => {
+  await page.goto('./?backend=webgl');
+  await expect(page.getByTestId('play')).toBeEnabled({ timeout: 60_000 });
+  await page.getByTestId('step-button').click();
+  await expect(page.getByTestId('step')).toHaveText('1', { timeout: 60_000 });
+  await expect(page.getByTestId('loss-total')).toHaveText(/^\d+\.\d+$/);
+});
