@@ -30,7 +30,14 @@ export default defineConfig({
   publicDir: here('./static'),
   base: './',
   plugins: [packMnist(), svelte({ configFile: here('./svelte.config.js') })],
-  worker: { format: 'es' },
+  worker: {
+    format: 'es',
+    // tfjs's threaded wasm backend rebuilds its pthread workers from
+    // Function.prototype.toString() of its Emscripten factory; minifying that
+    // code renames variables the stringified copy still needs. The worker is
+    // not part of the first paint, so it ships unminified.
+    rolldownOptions: { output: { minify: false } },
+  },
   build: {
     outDir: here('./dist'),
     emptyOutDir: true,
