@@ -68,3 +68,24 @@ test('Step trains exactly one batch', async ({ page }) => {
   await expect(page.getByTestId('step')).toHaveText('1', { timeout: 60_000 });
   await expect(page.getByTestId('loss-total')).toHaveText(/^\d+\.\d+$/);
 });
+
+test('a corrupt data file gives a clear error on the page, not a blank screen', async ({ page }) => {
+  await page.route('**/data/mnist.bin', (route) => route.fulfill({ status: 200, contentType: 'application/octet-stream', body: Buffer.from('definitely not digits') }));
+  await page.goto('./?backend=cpu');
+  await expect(page.getByTestId('error')).toContainText(/not a packed digit file|too short/i, { timeout: 60_000 });
+  await expect(page.getByTestId('play')).toBeDisabled();
+});
+
+test('a missing data file names the problem', async ({ page }) => {
+  await page.route('**/data/mnist.bin', (route) => route.fulfill({ status: 404, body: 'not found' }));
+  await page.goto('./?backend=cpu');
+  await expect(page.getByTestId('error')).toContainText(/HTTP 404/, { timeout: 60_000 });
+});
+
+test('auto picks a backend by measuring, and says why', async ({ page, consoleErrors }) => {
+  await page.goto('./');
+  await expect(page.getByTestId('play')).toBeEnabled({ timeout: 90_000 });
+  await expect(page.getByTestId('backend')).toHaveText(/^(webgl|wasm)$/);
+  await expect(page.getByTestId('backend-notes')).toContainText(/webgl skipped: software renderer|auto timed/);
+  expect(consoleErrors).toEqual([]);
+});

@@ -165,7 +165,7 @@ describe('serializeLab', () => {
       const n = 2 + Math.floor(random() * 9);
       const weights = (k: number) => {
         const raw = Array.from({ length: k }, () => (random() < 0.2 ? 0 : random()));
-        if (raw.every((v) => v === 0)) raw[0] = 1;
+        if (!raw.some((v) => v > 0)) raw[0] = 1;
         const sum = raw.reduce((a, b) => a + b, 0);
         return raw.map((v) => v / sum);
       };

@@ -50,13 +50,13 @@ export const PRESETS: readonly Preset[] = Object.freeze([
     id: 'lr-too-high',
     title: 'Learning rate too high',
     query: 'lr=0.5',
-    notice: 'Steps this large overshoot, so the loss jumps around or blows up to NaN; see how the app reports a diverged run.',
+    notice: 'Steps this large overshoot, so the loss jumps around and can blow up; if it becomes non-finite, the app pauses training, says so, and rolls the weights back to the last good snapshot.',
   },
   {
     id: 'latent-16',
     title: '16-D latent, sliced',
     query: 'latent=16&padx=3&pady=7',
-    notice: 'Sixteen dimensions give sharper reconstructions, and the pad now moves only dimensions 3 and 7 while the rest stay fixed: a 2-D slice, not the whole space.',
+    notice: 'Sixteen dimensions give sharper reconstructions; the pad now sets dimensions 3 and 7 and holds the other 14 at 0, the prior mean: a 2-D slice through the space, not the whole of it.',
   },
   {
     id: 'shapes',

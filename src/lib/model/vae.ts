@@ -40,11 +40,11 @@ export interface LossTerms {
 function glorotLayer(inputs: number, outputs: number, act: LayerActivation, seed: number): DenseParams {
   const limit = Math.sqrt(6 / (inputs + outputs));
   // Inside tidy so the initial-value tensors are freed; variables survive tidy.
-  return tf.tidy(() => ({
-    weights: tf.variable(tf.randomUniform([inputs, outputs], -limit, limit, 'float32', seed)),
-    bias: tf.variable(tf.zeros([outputs])),
-    act,
-  }));
+  const [weights, bias] = tf.tidy(() => [
+    tf.variable(tf.randomUniform([inputs, outputs], -limit, limit, 'float32', seed)) as tf.Variable<tf.Rank.R2>,
+    tf.variable(tf.zeros([outputs])) as tf.Variable<tf.Rank.R1>,
+  ]);
+  return { weights: weights as tf.Variable<tf.Rank.R2>, bias: bias as tf.Variable<tf.Rank.R1>, act };
 }
 
 /** Layer widths from input to output, with the activation each layer ends in. */

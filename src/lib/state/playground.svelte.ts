@@ -3,6 +3,8 @@ import { fieldFor, type ConfigKey } from '../config/schema';
 import type { PlaygroundConfig } from '../config/types';
 import { TrainingClient } from '../training/client.svelte';
 import type { LiveSettings } from '../training/trainer';
+import type { ModelFile } from '../share/model-file';
+import { whenModelReady } from './model-ready.svelte';
 
 const URL_DEBOUNCE_MS = 250;
 
@@ -20,6 +22,8 @@ export class PlaygroundState {
   #linkMessages = $state.raw<ConfigMessage[]>([]);
   #fieldMessages = $state<Partial<Record<ConfigKey, string>>>({});
   #confirm = $state.raw<ConfirmRequest | null>(null);
+  /** Weights loaded from a file count as progress even at step 0. */
+  #weightsLoaded = $state(false);
   #urlTimer: ReturnType<typeof setTimeout> | undefined;
   #dataUrl: string;
   #ownsAddressBar: () => boolean;
@@ -31,7 +35,7 @@ export class PlaygroundState {
     this.#config = config;
     this.#linkMessages = messages;
     this.#dataUrl = dataUrl;
-    this.client.start(this.#config, this.#dataUrl);
+    this.#startModel();
   }
 
   get config(): Readonly<PlaygroundConfig> { return this.#config; }
@@ -61,7 +65,7 @@ export class PlaygroundState {
 
   /** Whether discarding the model would lose training the user has done. */
   get hasProgress(): boolean {
-    return this.client.step > 0;
+    return this.client.step > 0 || this.#weightsLoaded;
   }
 
   /**
@@ -94,7 +98,7 @@ export class PlaygroundState {
         }
       }
       this.#config = next;
-      this.client.start(this.#config, this.#dataUrl);
+      this.#startModel();
     } else {
       this.#config = next;
       this.client.setLive(this.#liveSettings());
@@ -117,7 +121,7 @@ export class PlaygroundState {
     this.#config = config;
     this.#linkMessages = messages;
     this.#fieldMessages = {};
-    this.client.start(this.#config, this.#dataUrl);
+    this.#startModel();
     this.#scheduleUrlUpdate();
     return true;
   }
@@ -127,7 +131,46 @@ export class PlaygroundState {
       const ok = await this.ask('Reset the model?', `Training so far (step ${this.client.step}) will be discarded and the weights re-initialised from seed ${this.#config.seed}.`, 'Reset');
       if (!ok) return;
     }
+    this.#startModel();
+  }
+
+  /** A fresh model from the current config; any earlier run (or loaded weights) is discarded. */
+  #startModel(): void {
+    this.#weightsLoaded = false;
     this.client.start(this.#config, this.#dataUrl);
+  }
+
+  /**
+   * Loads a validated model file. A file needing other reset-level settings
+   * (architecture, data, seed, …) switches to its config and rebuilds first;
+   * the browser's own backend choice is kept, since it describes this machine,
+   * not the model. Asks before replacing anything. Resolves false if cancelled.
+   */
+  async importModel(model: ModelFile): Promise<boolean> {
+    const config: PlaygroundConfig = { ...model.config, hidden: [...model.config.hidden], backend: this.#config.backend };
+    const rebuild = changedResetKeys(this.#config, config);
+    if (rebuild.length > 0 || this.hasProgress) {
+      const names = rebuild.map((k) => fieldFor(k)?.label ?? k).join(', ');
+      const lost = this.hasProgress ? ` The current model (step ${this.client.step}) will be discarded.` : '';
+      const body = rebuild.length > 0
+        ? `This model was trained with different settings (${names}); the playground switches to the file's settings and builds a matching model.${lost}`
+        : `The current weights will be replaced by the file's.${lost}`;
+      if (!(await this.ask('Load this model?', body, 'Load model'))) return false;
+    }
+    this.#config = config;
+    this.#fieldMessages = {};
+    if (rebuild.length > 0) this.#startModel();
+    else {
+      this.client.pause();
+      this.client.setLive(this.#liveSettings());
+    }
+    this.#scheduleUrlUpdate();
+    await whenModelReady(this.client);
+    // The user may have changed the architecture while the model was building.
+    if (changedResetKeys(this.#config, config).length > 0) throw new Error('the settings changed while the model was loading');
+    this.client.restoreWeights(model.layers);
+    this.#weightsLoaded = true;
+    return true;
   }
 
   /** The address bar follows the settings; replaceState, debounced, so history is not spammed. */

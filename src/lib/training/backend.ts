@@ -34,6 +34,34 @@ async function register(name: BackendName): Promise<void> {
   }
 }
 
+/** Registers and switches to one backend; false if it cannot start here. */
+export async function activateBackend(name: BackendName): Promise<boolean> {
+  await register(name);
+  if (!(await tf.setBackend(name))) return false;
+  await tf.ready();
+  return true;
+}
+
+const SOFTWARE_RENDERERS = /swiftshader|llvmpipe|softpipe|software|basic render|microsoft basic/i;
+
+/**
+ * The WebGL renderer's name when it is a software rasterizer (then WebGL is
+ * slower than wasm and not worth timing); null for hardware or no WebGL.
+ */
+export function softwareWebGlRenderer(): string | null {
+  try {
+    if (typeof OffscreenCanvas === 'undefined') return null;
+    const gl = new OffscreenCanvas(1, 1).getContext('webgl2');
+    if (!gl) return null;
+    const info = gl.getExtension('WEBGL_debug_renderer_info');
+    const renderer = String(gl.getParameter(info ? info.UNMASKED_RENDERER_WEBGL : gl.RENDERER));
+    gl.getExtension('WEBGL_lose_context')?.loseContext();
+    return SOFTWARE_RENDERERS.test(renderer) ? renderer : null;
+  } catch {
+    return null;
+  }
+}
+
 export interface BackendOutcome {
   backend: BackendName;
   /** Why earlier choices were skipped, for the UI. */

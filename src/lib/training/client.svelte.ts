@@ -4,6 +4,7 @@ import type { LayerSnapshot } from '../model/vae';
 import type { EncodedImage, EvalMetrics, FromWorker, StepMetrics, ToWorker } from './protocol';
 import type { LiveSettings } from './trainer';
 import TrainingWorker from './training.worker.ts?worker';
+import { markEval, markFirstStep, markTensorCount } from '../perf/marks';
 
 export interface LoadProgress {
   stage: 'backend' | 'download' | 'upload';
@@ -49,6 +50,7 @@ export class TrainingClient {
   #epoch = $state(0);
   #stepsPerEpoch = $state(0);
   #samplesPerSecond = $state(0);
+  #numTensors = $state(0);
   #latest = $state.raw<StepMetrics | null>(null);
   #latestEval = $state.raw<EvalMetrics | null>(null);
   #historyVersion = $state(0);
@@ -77,6 +79,8 @@ export class TrainingClient {
   get epoch() { return this.#epoch; }
   get stepsPerEpoch() { return this.#stepsPerEpoch; }
   get samplesPerSecond() { return this.#samplesPerSecond; }
+  /** Live tensors in the worker: flat while training means no leak. */
+  get numTensors() { return this.#numTensors; }
   get latest() { return this.#latest; }
   get latestEval() { return this.#latestEval; }
   get historyVersion() { return this.#historyVersion; }
@@ -191,12 +195,16 @@ export class TrainingClient {
         this.#step = last.step;
         this.#epoch = message.epoch;
         this.#samplesPerSecond = message.samplesPerSecond;
+        this.#numTensors = message.numTensors;
         this.#historyVersion++;
+        markFirstStep();
+        markTensorCount(last.step, message.numTensors);
         return;
       }
       case 'eval':
         this.history.evals.push(message.metrics);
         this.#latestEval = message.metrics;
+        markEval(message.metrics);
         this.#latents = { means: message.means, labels: this.#testLabels, latent: message.latent };
         this.#historyVersion++;
         return;

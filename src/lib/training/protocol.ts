@@ -59,7 +59,7 @@ export type FromWorker = { generation: number } & (
       classNames: readonly string[];
       testLabels: Uint8Array;
     }
-  | { type: 'metrics'; steps: StepMetrics[]; epoch: number; samplesPerSecond: number }
+  | { type: 'metrics'; steps: StepMetrics[]; epoch: number; samplesPerSecond: number; numTensors: number }
   | { type: 'eval'; metrics: EvalMetrics; means: Float32Array; latent: number }
   | { type: 'decoder'; step: number; layers: LayerSnapshot[] }
   | { type: 'running'; running: boolean }

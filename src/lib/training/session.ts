@@ -5,7 +5,8 @@ import type { LayerSnapshot } from '../model/vae';
 import { initBackend } from './backend';
 import { mnistFromPacked, syntheticShapes, type TrainingData } from './dataset';
 import type { FromWorker, StepMetrics, ToWorker } from './protocol';
-import { Trainer, type LiveSettings } from './trainer';
+import { Trainer, type LiveSettings, type TrainerSettings } from './trainer';
+import { chooseFastestBackend } from './auto-backend';
 
 type Outgoing = FromWorker extends infer M ? (M extends { generation: number } ? Omit<M, 'generation'> : never) : never;
 
@@ -70,14 +71,17 @@ export class TrainingSession {
       case 'play':
         this.running = true;
         this.post({ type: 'running', running: true });
-        return this.startLoop();
+        // Not awaited: later messages (reset, snapshot, encode) must not queue behind the whole run.
+        void this.startLoop();
+        return;
       case 'pause':
         this.running = false;
         this.pendingSteps = 0;
         return;
       case 'step':
         this.pendingSteps += Math.max(1, Math.min(1000, Math.floor(message.count)));
-        return this.startLoop();
+        void this.startLoop();
+        return;
       case 'live':
         this.setLive(message.settings);
         return;
@@ -118,12 +122,9 @@ export class TrainingSession {
     this.completions = [];
     this.config = config;
 
-    this.post({ type: 'progress', stage: 'backend', loaded: 0, total: 1 });
-    const { backend, notes } = await initBackend(config.backend);
     const data = await this.loadData(config.data, dataUrl);
     if (generation !== this.generation) return;
-    this.post({ type: 'progress', stage: 'upload', loaded: 0, total: 1 });
-    this.trainer = new Trainer(data, {
+    const settings: TrainerSettings = {
       arch: { inputSize: PIXELS, hidden: config.hidden, latent: config.latent, act: config.act },
       opt: config.opt,
       batch: Math.min(config.batch, data.trainCount),
@@ -132,7 +133,12 @@ export class TrainingSession {
       beta: config.beta,
       warmup: config.warmup,
       lr: config.lr,
-    });
+    };
+    this.post({ type: 'progress', stage: 'backend', loaded: 0, total: 1 });
+    const { backend, notes } = config.backend === 'auto' ? await chooseFastestBackend(data, settings) : await initBackend(config.backend);
+    if (generation !== this.generation) return;
+    this.post({ type: 'progress', stage: 'upload', loaded: 0, total: 1 });
+    this.trainer = new Trainer(data, settings);
     this.post({
       type: 'ready',
       backend,
@@ -185,6 +191,8 @@ export class TrainingSession {
     this.trainer.vae.restore(layers);
     this.trainer.resetOptimizer();
     await this.publishSnapshot();
+    // Loaded weights: refresh the test numbers and latent cloud so they describe this model.
+    await this.evaluate();
   }
 
   private startLoop(): Promise<void> {
@@ -256,7 +264,9 @@ export class TrainingSession {
   private flushMetrics(): void {
     this.lastMetricsAt = performance.now();
     if (this.metricBuffer.length === 0 || !this.trainer) return;
-    this.post({ type: 'metrics', steps: this.metricBuffer, epoch: this.trainer.epoch, samplesPerSecond: this.samplesPerSecond() });
+    // Loss tensors still waiting to be read back are not leaks; leave them out so the count is steady.
+    const numTensors = tf.memory().numTensors - this.inFlight.length;
+    this.post({ type: 'metrics', steps: this.metricBuffer, epoch: this.trainer.epoch, samplesPerSecond: this.samplesPerSecond(), numTensors });
     this.metricBuffer = [];
   }
 

@@ -1,0 +1,133 @@
+/**
+ * "Export as PyTorch script": one runnable Python file that trains the same
+ * configuration on MNIST, on one device or under torchrun with DDP. Pure: it
+ * only builds text. Layer sizes come from the app's own `layerPlan`, so the
+ * script and the browser model cannot drift apart.
+ */
+import type { Activation, PlaygroundConfig } from '../config/types';
+import { serializeConfig } from '../config/url';
+import { PIXELS } from '../data/pack';
+import { LEAKY_ALPHA } from '../model/activation-constants';
+import { LOG_VAR_RANGE, layerPlan } from '../model/vae';
+import type { LayerActivation } from '../model/dense';
+import { PYTORCH_BODY } from './pytorch-body';
+
+export interface ScriptOptions {
+  /** Default for --epochs. */
+  epochs?: number;
+}
+
+const ACTIVATION_MODULES: Record<Activation, string> = {
+  relu: 'nn.ReLU()',
+  leakyrelu: `nn.LeakyReLU(${pyFloat(LEAKY_ALPHA)})`,
+  elu: 'nn.ELU(alpha=1.0)',
+  tanh: 'nn.Tanh()',
+  sigmoid: 'nn.Sigmoid()',
+};
+
+/** A number as a Python float literal (JS prints 1 as "1", Python wants "1.0" for a float). */
+function pyFloat(value: number): string {
+  const text = String(value);
+  return /[.eE]/.test(text) ? text : `${text}.0`;
+}
+
+function pyString(text: string): string {
+  // JSON string syntax is valid Python for the plain ASCII values used here.
+  return JSON.stringify(text);
+}
+
+function sequential(layers: [number, number, LayerActivation][], lastComment: string): string {
+  const lines: string[] = [];
+  layers.forEach(([inputs, outputs, act], i) => {
+    const isLast = i === layers.length - 1;
+    lines.push(`            nn.Linear(${inputs}, ${outputs}),${isLast ? `  # ${lastComment}` : ''}`);
+    if (act !== 'linear') lines.push(`            ${ACTIVATION_MODULES[act]},`);
+  });
+  return lines.join('\n');
+}
+
+export function pytorchScriptFileName(config: PlaygroundConfig): string {
+  return `vae_${config.data}_z${config.latent}_${config.hidden.join('x')}.py`;
+}
+
+export function pytorchScript(config: PlaygroundConfig, options: ScriptOptions = {}): string {
+  const epochs = Math.max(1, Math.floor(options.epochs ?? 10));
+  const plan = layerPlan({ inputSize: PIXELS, hidden: config.hidden, latent: config.latent, act: config.act });
+  const query = serializeConfig(config);
+  const shapesNote =
+    config.data === 'shapes'
+      ? '\nNote: this configuration used the app\'s synthetic shapes, which are generated in the browser;\nthis script trains on MNIST instead.\n'
+      : '';
+  const header = `#!/usr/bin/env python3
+"""VAE Playground export: trains the same VAE as the app's configuration on MNIST.
+
+App link: ?${query}
+${shapesNote}
+Same model and loss as the browser: MLP encoder ${[PIXELS, ...config.hidden].join(' -> ')} -> (mu, log var) of size ${config.latent},
+decoder mirrored; ${config.act} activations; log var clamped to [${LOG_VAR_RANGE[0]}, ${LOG_VAR_RANGE[1]}]; ${
+    config.recon === 'bce' ? 'Bernoulli likelihood (BCE with logits)' : 'squared error of sigmoid(logits)'
+  } summed over pixels;
+KL(q(z|x) || N(0, I)) summed over latent dimensions; loss = recon + beta * KL, averaged over the batch.
+Glorot-uniform weights and zero biases, as in the app (the random numbers themselves differ).
+
+Run on one device (CUDA if available, else CPU):
+    python ${pytorchScriptFileName(config)} --epochs ${epochs}
+Run on N GPUs with DistributedDataParallel (--batch is the global batch, split across processes):
+    torchrun --nproc_per_node N ${pytorchScriptFileName(config)} --epochs ${epochs}
+Needs: torch, torchvision (MNIST is downloaded into --data-dir on first use).
+"""
+import argparse
+import math
+import os
+import random
+
+import torch
+import torch.distributed as dist
+import torch.nn as nn
+import torch.nn.functional as F
+from torch.nn.parallel import DistributedDataParallel as DDP
+from torch.utils.data import DataLoader, TensorDataset
+from torch.utils.data.distributed import DistributedSampler
+
+# --- Settings exported from the app -------------------------------------------
+HIDDEN = [${config.hidden.join(', ')}]
+LATENT = ${config.latent}
+ACTIVATION = ${pyString(config.act)}
+RECON = ${pyString(config.recon)}  # "bce" or "mse"
+BETA = ${pyFloat(config.beta)}
+WARMUP = ${config.warmup}  # KL warm-up steps: beta ramps linearly from 0 (0 = off)
+OPTIMIZER = ${pyString(config.opt)}
+LR = ${pyFloat(config.lr)}
+BATCH = ${config.batch}
+SEED = ${config.seed}
+EPOCHS = ${epochs}
+LOG_VAR_MIN, LOG_VAR_MAX = ${pyFloat(LOG_VAR_RANGE[0])}, ${pyFloat(LOG_VAR_RANGE[1])}
+PIXELS = ${PIXELS}
+
+
+class VAE(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.encoder = nn.Sequential(
+${sequential(plan.encoder, 'mu and log var, side by side')}
+        )
+        self.decoder = nn.Sequential(
+${sequential(plan.decoder, 'pixel logits')}
+        )
+        for module in self.modules():
+            if isinstance(module, nn.Linear):
+                nn.init.xavier_uniform_(module.weight)
+                nn.init.zeros_(module.bias)
+
+    def encode(self, x):
+        mu, log_var = self.encoder(x).chunk(2, dim=1)
+        return mu, log_var.clamp(LOG_VAR_MIN, LOG_VAR_MAX)
+
+    def forward(self, x):
+        mu, log_var = self.encode(x)
+        # Reparameterization: z = mu + sigma * eps keeps the sample differentiable.
+        z = mu + torch.exp(0.5 * log_var) * torch.randn_like(mu)
+        return self.decoder(z), mu, log_var
+`;
+  return `${header}${PYTORCH_BODY}`;
+}

@@ -1,0 +1,71 @@
+import { activateBackend, softwareWebGlRenderer, type BackendName } from './backend';
+import type { TrainingData } from './dataset';
+import { Trainer, type TrainerSettings } from './trainer';
+
+export interface AutoChoice {
+  backend: BackendName;
+  notes: string[];
+}
+
+const TIMED_STEPS = 3;
+
+/** Milliseconds per training step of this very model on the active backend (after one warm-up step). */
+async function timeSteps(data: TrainingData, settings: TrainerSettings): Promise<number> {
+  const trainer = new Trainer(data, settings);
+  try {
+    const warm = trainer.trainStep();
+    await warm.data();
+    warm.dispose();
+    const start = performance.now();
+    for (let i = 0; i < TIMED_STEPS; i++) {
+      const stats = trainer.trainStep();
+      await stats.data();
+      stats.dispose();
+    }
+    return (performance.now() - start) / TIMED_STEPS;
+  } finally {
+    trainer.dispose();
+  }
+}
+
+/**
+ * `auto`: time a few real steps of the configured model on each backend worth
+ * trying and keep the fastest. A software WebGL renderer (SwiftShader,
+ * llvmpipe) is skipped without timing: it is always slower than wasm, and its
+ * shader compiles alone would cost seconds. The probe trains a throwaway
+ * model, so the real run still starts from the seed's weights.
+ */
+export async function chooseFastestBackend(data: TrainingData, settings: TrainerSettings): Promise<AutoChoice> {
+  const notes: string[] = [];
+  const candidates: BackendName[] = [];
+  const software = softwareWebGlRenderer();
+  if (software) notes.push(`webgl skipped: software renderer (${software.slice(0, 60)})`);
+  else candidates.push('webgl');
+  candidates.push('wasm');
+
+  const timings: { backend: BackendName; ms: number }[] = [];
+  for (const backend of candidates) {
+    try {
+      if (!(await activateBackend(backend))) {
+        notes.push(`${backend} is not available`);
+        continue;
+      }
+      if (candidates.length === 1) {
+        timings.push({ backend, ms: 0 });
+        break;
+      }
+      timings.push({ backend, ms: await timeSteps(data, settings) });
+    } catch (error) {
+      notes.push(`${backend} failed: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+  if (timings.length === 0) {
+    if (!(await activateBackend('cpu'))) throw new Error(`no backend could start (${notes.join('; ')})`);
+    return { backend: 'cpu', notes };
+  }
+  timings.sort((a, b) => a.ms - b.ms);
+  const best = timings[0];
+  if (timings.length > 1) notes.push(`auto timed ${timings.map((t) => `${t.backend} ${t.ms.toFixed(0)} ms/step`).join(', ')}`);
+  if (!(await activateBackend(best.backend))) throw new Error(`${best.backend} stopped working`);
+  return { backend: best.backend, notes };
+}

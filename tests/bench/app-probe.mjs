@@ -1,0 +1,122 @@
+// Measurements of the app itself, read from the User Timing marks it leaves
+// (src/lib/perf/marks.ts) and from a long-task observer installed before load.
+
+const LONG_TASK_OBSERVER = () => {
+  window.__benchLongTasks = [];
+  try {
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) window.__benchLongTasks.push({ start: e.startTime, duration: e.duration });
+    }).observe({ type: 'longtask', buffered: true });
+  } catch {
+    // Not supported: the count stays empty and the bench says so via the window length.
+  }
+};
+
+async function ensureRunning(page, running) {
+  const play = page.getByTestId('play');
+  const isRunning = (await play.getAttribute('aria-pressed')) === 'true';
+  if (isRunning !== running) await play.click();
+  await page.waitForFunction((want) => document.querySelector('[data-testid="play"]')?.getAttribute('aria-pressed') === String(want), running);
+}
+
+function lastTensorMark(page) {
+  return page.evaluate(() => {
+    const marks = performance.getEntriesByName('vae:tensors');
+    const m = marks[marks.length - 1];
+    return m ? { time: m.startTime, step: m.detail.step, numTensors: m.detail.numTensors } : null;
+  });
+}
+
+export async function openApp(browser, url) {
+  const context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
+  const page = await context.newPage();
+  await page.addInitScript(LONG_TASK_OBSERVER);
+  page.on('pageerror', (e) => console.error(`[app] ${e.message}`));
+  await page.goto(url);
+  const play = page.getByTestId('play');
+  await play.waitFor({ state: 'visible' });
+  await page.waitForFunction(() => !document.querySelector('[data-testid="play"]')?.hasAttribute('disabled'), null, { timeout: 120_000 });
+  await play.click();
+  await page.waitForFunction(() => performance.getEntriesByName('vae:first-step').length > 0, null, { timeout: 120_000 });
+  const coldStartMs = await page.evaluate(() => performance.getEntriesByName('vae:first-step')[0].startTime);
+  const backend = (await page.getByTestId('backend').textContent())?.trim();
+  const notesLocator = page.getByTestId('backend-notes');
+  const notes = (await notesLocator.count()) ? (await notesLocator.textContent())?.trim() : '';
+  return { page, backend, coldStartMs, notes };
+}
+
+/** Samples per second over a window of steady training (after a short warm-up). */
+export async function measureAppThroughput(page, windowMs) {
+  await ensureRunning(page, true);
+  await page.waitForTimeout(1500);
+  const batch = Number(await page.locator('input[name="batch"]').inputValue());
+  const start = await lastTensorMark(page);
+  await page.waitForTimeout(windowMs);
+  const end = await lastTensorMark(page);
+  await ensureRunning(page, false);
+  if (!start || !end || end.time <= start.time) throw new Error('the app reported no training progress');
+  return ((end.step - start.step) * batch) / ((end.time - start.time) / 1000);
+}
+
+/** Pointer moves across the latent pad while training; latency from each event to decoded pixels in the canvas. */
+export async function measureDecodeLatency(page, moves) {
+  await ensureRunning(page, true);
+  await page.evaluate(() => performance.clearMeasures('vae:decode-latency'));
+  const box = await page.getByTestId('latent-pad').boundingBox();
+  if (!box) throw new Error('latent pad not visible');
+  const cx = box.x + box.width / 2;
+  const cy = box.y + box.height / 2;
+  const r = Math.min(box.width, box.height) * 0.4;
+  await page.mouse.move(cx, cy);
+  await page.mouse.down();
+  for (let i = 0; i < moves; i++) {
+    const angle = (i / 25) * 2 * Math.PI;
+    await page.mouse.move(cx + r * Math.cos(angle) * (0.3 + (0.7 * i) / moves), cy + r * Math.sin(angle) * (0.3 + (0.7 * i) / moves));
+    await page.waitForTimeout(25);
+  }
+  await page.mouse.up();
+  const durations = await page.evaluate(() => performance.getEntriesByName('vae:decode-latency').map((e) => e.duration));
+  if (durations.length === 0) throw new Error('no decode latency was recorded');
+  durations.sort((a, b) => a - b);
+  const at = (q) => durations[Math.min(durations.length - 1, Math.floor(q * durations.length))];
+  return { p50: Math.round(at(0.5) * 100) / 100, p95: Math.round(at(0.95) * 100) / 100, count: durations.length };
+}
+
+/** Main-thread tasks over 50 ms during a window of training. */
+export async function countLongTasks(page, windowMs) {
+  await ensureRunning(page, true);
+  const from = await page.evaluate(() => performance.now());
+  await page.waitForTimeout(windowMs);
+  return page.evaluate((t0) => window.__benchLongTasks.filter((t) => t.start >= t0).length, from);
+}
+
+/** Change in the worker's live tensor count across `steps` training steps after warm-up. */
+export async function measureTensorGrowth(page, steps) {
+  await ensureRunning(page, true);
+  await page.waitForFunction(() => performance.getEntriesByName('vae:tensors').length > 0);
+  const from = await lastTensorMark(page);
+  await page.waitForFunction(
+    (target) => {
+      const marks = performance.getEntriesByName('vae:tensors');
+      return marks.length > 0 && marks[marks.length - 1].detail.step >= target;
+    },
+    from.step + steps,
+    { timeout: 60 * 60 * 1000, polling: 250 },
+  );
+  const to = await lastTensorMark(page);
+  return { growth: to.numTensors - from.numTensors, steps: to.step - from.step, from: from.numTensors, to: to.numTensors };
+}
+
+/** Trains a fresh app page for K epochs and returns the test split's terms at epoch K. */
+export async function trainAppEpochs(browser, url, epochs) {
+  const { page } = await openApp(browser, url);
+  await page.waitForFunction(
+    (k) => performance.getEntriesByName('vae:eval').some((m) => m.detail.epoch >= k),
+    epochs,
+    { timeout: 2 * 60 * 60 * 1000, polling: 500 },
+  );
+  const result = await page.evaluate((k) => performance.getEntriesByName('vae:eval').find((m) => m.detail.epoch >= k).detail, epochs);
+  await ensureRunning(page, false);
+  await page.close();
+  return { recon: result.recon, kl: result.kl, negElbo: result.negElbo, step: result.step };
+}

@@ -1,0 +1,54 @@
+// Drives the stock tfjs baseline page (tests/bench/baseline/) through window.baseline.
+
+function settingsFrom(query) {
+  const params = new URLSearchParams(query);
+  const number = (key, fallback) => (params.has(key) ? Number(params.get(key)) : fallback);
+  return {
+    hidden: params.has('hidden') ? params.get('hidden').split(',').map(Number) : [512, 256],
+    latent: number('latent', 2),
+    batch: number('batch', 128),
+    lr: number('lr', 0.001),
+    seed: number('seed', 42),
+  };
+}
+
+export async function openBaseline(browser, url, query) {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  page.on('pageerror', (e) => console.error(`[baseline] ${e.message}`));
+  await page.goto(url);
+  await page.evaluate((settings) => window.baseline.setup(settings), settingsFrom(query));
+  // Warm-up: the first steps compile shaders / kernels.
+  await page.evaluate(async () => {
+    for (let i = 0; i < 3; i++) await window.baseline.step();
+  });
+  const backend = await page.evaluate(() => window.baseline.backend);
+  return { page, backend };
+}
+
+export async function measureBaselineThroughput(page, windowMs) {
+  await page.evaluate(() => {
+    window.baseline.stepTimes = [];
+    window.__baselineRun = window.baseline.run();
+  });
+  await page.waitForTimeout(windowMs);
+  const { times, batch } = await page.evaluate(async () => {
+    window.baseline.stop();
+    await window.__baselineRun;
+    return { times: window.baseline.stepTimes, batch: window.baseline.batch };
+  });
+  // Skip the first step after resuming; count whole steps between finish times.
+  if (times.length < 3) throw new Error(`the baseline finished only ${times.length} steps in the window`);
+  const steps = times.length - 2;
+  return (steps * batch) / ((times[times.length - 1] - times[1]) / 1000);
+}
+
+export async function trainBaselineEpochs(page, epochs) {
+  // A fresh model so it trains exactly K epochs, like the app.
+  await page.reload();
+  await page.evaluate(() => window.baseline.setup({}));
+  return page.evaluate(async (k) => {
+    await window.baseline.trainEpochs(k);
+    return window.baseline.evaluate();
+  }, epochs);
+}
