@@ -183,3 +183,40 @@ test('presets are real links; opening one after training started asks first', as
   await expect.poll(() => new URL(page.url()).search).toBe('?beta=4');
   expect(consoleErrors).toEqual([]);
 });
+
+test('metrics CSV, loss chart PNG, latent view PNG and PyTorch script download', async ({ page, consoleErrors }) => {
+  await page.goto(SMALL);
+  await waitReady(page);
+  await trainSteps(page, 2);
+  const save = async (testId: string) => {
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId(testId).click()]);
+    return { name: download.suggestedFilename(), bytes: readFileSync(await download.path()) };
+  };
+  const csv = await save('export-csv');
+  const lines = csv.bytes.toString('utf8').split('\n');
+  expect(lines[0]).toBe('step,recon,kl,beta,total');
+  expect(lines[1]).toMatch(/^1,\d+(\.\d+)?(e[+-]?\d+)?,[-\d.e+]+,1,[\d.e+]+$/);
+  expect(lines).toContain('epoch,step,test_recon,test_kl,test_neg_elbo');
+  for (const id of ['export-chart', 'export-latent']) {
+    const png = await save(id);
+    expect(png.name).toMatch(/\.png$/);
+    expect(png.bytes.subarray(1, 4).toString('latin1')).toBe('PNG');
+    expect(png.bytes.length).toBeGreaterThan(1000);
+  }
+  const script = await save('export-pytorch');
+  expect(script.name).toBe('vae_mnist_z2_32.py');
+  expect(script.bytes.toString('utf8')).toContain('nn.Linear(784, 32)');
+  expect(consoleErrors).toEqual([]);
+});
+
+test('the share card and gallery fit a 360 px phone and work from the keyboard', async ({ page }) => {
+  await page.setViewportSize({ width: 360, height: 740 });
+  await page.goto(SMALL);
+  await waitReady(page);
+  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
+  const preset = page.getByTestId('preset-mse');
+  await preset.focus();
+  await page.keyboard.press('Enter');
+  await expect(page.locator('[name="recon"]')).toHaveValue('mse');
+  await expect.poll(() => new URL(page.url()).search).toBe('?recon=mse');
+});
