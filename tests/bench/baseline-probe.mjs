@@ -43,10 +43,10 @@ export async function measureBaselineThroughput(page, windowMs) {
   return (steps * batch) / ((times[times.length - 1] - times[1]) / 1000);
 }
 
-export async function trainBaselineEpochs(page, epochs) {
+export async function trainBaselineEpochs(page, epochs, query) {
   // A fresh model so it trains exactly K epochs, like the app.
   await page.reload();
-  await page.evaluate(() => window.baseline.setup({}));
+  await page.evaluate((settings) => window.baseline.setup(settings), settingsFrom(query));
   return page.evaluate(async (k) => {
     await window.baseline.trainEpochs(k);
     return window.baseline.evaluate();

@@ -119,7 +119,7 @@ async function main() {
       const trained = await trainAppEpochs(browser, `${server.url}?${query}`, options.epochs);
       Object.assign(summary, { test_recon: trained.recon, test_kl: trained.kl, test_neg_elbo: trained.negElbo, epochs: options.epochs });
       emit({ phase: 'app-epochs', epochs: options.epochs, ...trained });
-      const base = await trainBaselineEpochs(baseline.page, options.epochs);
+      const base = await trainBaselineEpochs(baseline.page, options.epochs, options.config);
       summary.baseline_test_recon = base.recon;
       summary.baseline_test_kl = base.kl;
       summary.baseline_test_neg_elbo = base.negElbo;

@@ -18,6 +18,16 @@
     };
   }
 
+  // Same seed mixing as the app (src/lib/data/rng.ts), so the baseline sees the
+  // same initial weights, batch order and noise: a like-for-like quality check.
+  function mixSeed(a, b) {
+    let h = Math.imul(a ^ 0x9e3779b9, 0x85ebca6b) ^ Math.imul(b + 0x632be5ab, 0xc2b2ae35);
+    h ^= h >>> 16;
+    h = Math.imul(h, 0x7feb352d);
+    h ^= h >>> 15;
+    return h >>> 0;
+  }
+
   function permutation(n, random) {
     const out = Array.from({ length: n }, (_, i) => i);
     for (let i = n - 1; i > 0; i--) {
@@ -52,26 +62,26 @@
     return { train: gather(train), trainCount: train.length, test: gather(test), testCount: test.length };
   }
 
-  function glorot(inputs, outputs) {
+  function glorot(inputs, outputs, seed) {
     const limit = Math.sqrt(6 / (inputs + outputs));
-    return tf.variable(tf.randomUniform([inputs, outputs], -limit, limit));
+    return tf.variable(tf.randomUniform([inputs, outputs], -limit, limit, 'float32', seed));
   }
 
-  function buildModel(hidden, latent) {
+  function buildModel(hidden, latent, seed) {
     const enc = [];
     let width = PIXELS;
-    for (const h of hidden) {
-      enc.push({ w: glorot(width, h), b: tf.variable(tf.zeros([h])) });
+    hidden.forEach((h, k) => {
+      enc.push({ w: glorot(width, h, seed * 101 + k), b: tf.variable(tf.zeros([h])) });
       width = h;
-    }
-    const head = { w: glorot(width, 2 * latent), b: tf.variable(tf.zeros([2 * latent])) };
+    });
+    const head = { w: glorot(width, 2 * latent, seed * 101 + hidden.length), b: tf.variable(tf.zeros([2 * latent])) };
     const dec = [];
     width = latent;
-    for (const h of [...hidden].reverse()) {
-      dec.push({ w: glorot(width, h), b: tf.variable(tf.zeros([h])) });
+    [...hidden].reverse().forEach((h, k) => {
+      dec.push({ w: glorot(width, h, seed * 101 + 50 + k), b: tf.variable(tf.zeros([h])) });
       width = h;
-    }
-    const out = { w: glorot(width, PIXELS), b: tf.variable(tf.zeros([PIXELS])) };
+    });
+    const out = { w: glorot(width, PIXELS, seed * 101 + 50 + hidden.length), b: tf.variable(tf.zeros([PIXELS])) };
     return { enc, head, dec, out, latent };
   }
 
@@ -100,11 +110,12 @@
       this.backend = tf.getBackend();
       this.data = await loadSplit();
       this.trainX = tf.tensor2d(this.data.train, [this.data.trainCount, PIXELS]);
-      this.model = buildModel(hidden, latent);
+      this.model = buildModel(hidden, latent, seed);
       this.optimizer = tf.train.adam(lr);
       this.batch = batch;
-      this.random = mulberry32(seed);
-      this.order = permutation(this.data.trainCount, this.random);
+      this.seed = seed;
+      this.epoch = 0;
+      this.order = permutation(this.data.trainCount, mulberry32(mixSeed(seed, 0)));
       this.cursor = 0;
       this.stepsPerEpoch = Math.floor(this.data.trainCount / batch);
       this.state = 'ready';
@@ -112,13 +123,14 @@
     async step() {
       if (this.cursor >= this.stepsPerEpoch) {
         this.cursor = 0;
-        this.order = permutation(this.data.trainCount, this.random);
+        this.epoch++;
+        this.order = permutation(this.data.trainCount, mulberry32(mixSeed(this.seed, this.epoch)));
       }
       const idx = this.order.slice(this.cursor * this.batch, (this.cursor + 1) * this.batch);
       this.cursor++;
       const cost = tf.tidy(() => {
         const x = tf.gather(this.trainX, tf.tensor1d(idx, 'int32'));
-        const eps = tf.randomNormal([this.batch, this.model.latent]);
+        const eps = tf.randomNormal([this.batch, this.model.latent], 0, 1, 'float32', mixSeed(this.seed + 7, this.steps));
         return this.optimizer.minimize(() => {
           const { bce, kl } = terms(this.model, x, eps);
           return tf.add(tf.mean(bce), tf.mean(kl));
@@ -150,11 +162,11 @@
       let recon = 0;
       let kl = 0;
       const chunk = 500;
-      for (let start = 0; start < this.data.testCount; start += chunk) {
+      for (let start = 0, c = 0; start < this.data.testCount; start += chunk, c++) {
         const rows = Math.min(chunk, this.data.testCount - start);
         const sums = tf.tidy(() => {
           const x = tf.tensor2d(this.data.test.subarray(start * PIXELS, (start + rows) * PIXELS), [rows, PIXELS]);
-          const t = terms(this.model, x, tf.randomNormal([rows, this.model.latent]));
+          const t = terms(this.model, x, tf.randomNormal([rows, this.model.latent], 0, 1, 'float32', mixSeed(this.seed + 13, c)));
           return tf.stack([tf.sum(t.bce), tf.sum(t.kl)]);
         });
         const [r, k] = await sums.data();
