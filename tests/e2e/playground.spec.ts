@@ -89,3 +89,31 @@ test('auto picks a backend by measuring, and says why', async ({ page, consoleEr
   await expect(page.getByTestId('backend-notes')).toContainText(/webgl skipped: software renderer|auto timed/);
   expect(consoleErrors).toEqual([]);
 });
+
+test('reconstructions, prior samples and the decoded-grid view render from the model', async ({ page, consoleErrors }) => {
+  await page.goto('./?backend=wasm&hidden=64,32');
+  await expect(page.getByTestId('play')).toBeEnabled({ timeout: 60_000 });
+  await expect(page.getByTestId('reconstructions').locator('canvas')).toHaveCount(20);
+  const samples = page.getByTestId('prior-samples').locator('canvas');
+  await expect(samples).toHaveCount(12);
+  const firstSample = () => samples.first().evaluate((c: HTMLCanvasElement) => Array.from(c.getContext('2d')!.getImageData(0, 0, 28, 28).data.filter((_, i) => i % 4 === 0)).join(','));
+  const before = await firstSample();
+  await page.getByTestId('resample').click();
+  await expect.poll(firstSample).not.toBe(before);
+
+  // The grid view paints decoded tiles over the whole pad: many distinct grey levels, not an empty background.
+  await page.getByTestId('pad-view-grid').check();
+  await expect
+    .poll(
+      () =>
+        page.getByTestId('latent-pad').locator('canvas').evaluate((c: HTMLCanvasElement) => {
+          const data = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+          const greys = new Set<number>();
+          for (let i = 0; i < data.length; i += 4 * 97) greys.add(data[i]);
+          return greys.size;
+        }),
+      { timeout: 20_000 },
+    )
+    .toBeGreaterThan(30);
+  expect(consoleErrors).toEqual([]);
+});

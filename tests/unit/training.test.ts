@@ -301,3 +301,23 @@ describe('divergence', () => {
     trainer.dispose();
   });
 });
+
+describe('reconstruction examples', () => {
+  it('picks one test image per class and reconstructs them with no tensor left behind', async () => {
+    const data = subset(64, 200, 4);
+    const trainer = new Trainer(data, settings());
+    const indices = trainer.exampleIndices();
+    const labels = Array.from(indices, (i) => data.testLabels[i]);
+    expect(new Set(labels).size).toBe(labels.length);
+    expect(labels.length).toBe(Math.min(10, new Set(data.testLabels).size));
+    await trainer.reconstructExamples(indices); // warm-up
+    const before = tf.memory().numTensors;
+    const { originals, reconstructions } = await trainer.reconstructExamples(indices);
+    expect(tf.memory().numTensors).toBe(before);
+    expect(originals.length).toBe(indices.length * PIXELS);
+    expect(reconstructions.length).toBe(indices.length * PIXELS);
+    expect(Array.from(originals.subarray(0, PIXELS))).toEqual(Array.from(data.testImages.subarray(indices[0] * PIXELS, (indices[0] + 1) * PIXELS)));
+    for (const v of reconstructions) expect(v >= 0 && v <= 1).toBe(true);
+    trainer.dispose();
+  });
+});

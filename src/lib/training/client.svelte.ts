@@ -1,7 +1,7 @@
 import type { PlaygroundConfig } from '../config/types';
 import { SnapshotDecoder } from '../decode/mlp';
 import type { LayerSnapshot } from '../model/vae';
-import type { EncodedImage, EvalMetrics, FromWorker, StepMetrics, ToWorker } from './protocol';
+import type { EncodedImage, EvalMetrics, FromWorker, ReconstructionExamples, StepMetrics, ToWorker } from './protocol';
 import type { LiveSettings } from './trainer';
 import TrainingWorker from './training.worker.ts?worker';
 import { markEval, markFirstStep, markTensorCount } from '../perf/marks';
@@ -56,6 +56,7 @@ export class TrainingClient {
   #historyVersion = $state(0);
   #decoder = $state.raw<SnapshotDecoder | null>(null);
   #latents = $state.raw<LatentCloud | null>(null);
+  #examples = $state.raw<ReconstructionExamples | null>(null);
   #classNames = $state.raw<readonly string[]>([]);
   #testLabels: Uint8Array = new Uint8Array(0);
   #notice = $state<string | null>(null);
@@ -86,6 +87,8 @@ export class TrainingClient {
   get historyVersion() { return this.#historyVersion; }
   get decoder() { return this.#decoder; }
   get latents() { return this.#latents; }
+  /** Test images and their reconstructions, refreshed with every evaluation. */
+  get examples() { return this.#examples; }
   get classNames() { return this.#classNames; }
   get notice() { return this.#notice; }
   get error() { return this.#error; }
@@ -110,6 +113,7 @@ export class TrainingClient {
     this.#latestEval = null;
     this.#decoder = null;
     this.#latents = null;
+    this.#examples = null;
     this.#notice = null;
     this.#error = null;
     this.history.clear();
@@ -206,6 +210,7 @@ export class TrainingClient {
         this.#latestEval = message.metrics;
         markEval(message.metrics);
         this.#latents = { means: message.means, labels: this.#testLabels, latent: message.latent };
+        this.#examples = message.examples;
         this.#historyVersion++;
         return;
       case 'decoder':

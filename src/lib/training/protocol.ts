@@ -33,6 +33,13 @@ export type ToWorker =
   | { type: 'snapshot'; requestId: number }
   | { type: 'encode-test'; requestId: number; index: number };
 
+/** A few test images and the model's reconstructions of them (z = μ). */
+export interface ReconstructionExamples {
+  labels: number[];
+  originals: Float32Array;
+  reconstructions: Float32Array;
+}
+
 /** One test image through the current encoder: q(z|x) and the reconstruction term for it. */
 export interface EncodedImage {
   index: number;
@@ -60,7 +67,7 @@ export type FromWorker = { generation: number } & (
       testLabels: Uint8Array;
     }
   | { type: 'metrics'; steps: StepMetrics[]; epoch: number; samplesPerSecond: number; numTensors: number }
-  | { type: 'eval'; metrics: EvalMetrics; means: Float32Array; latent: number }
+  | { type: 'eval'; metrics: EvalMetrics; means: Float32Array; latent: number; examples: ReconstructionExamples }
   | { type: 'decoder'; step: number; layers: LayerSnapshot[] }
   | { type: 'running'; running: boolean }
   | { type: 'diverged'; step: number; message: string }

@@ -299,6 +299,9 @@ export class TrainingSession {
     const trainer = this.trainer;
     if (!trainer) return;
     const result = await trainer.evaluate();
+    const indices = trainer.exampleIndices();
+    const { originals, reconstructions } = await trainer.reconstructExamples(indices);
+    const labels = Array.from(indices, (i) => this.testLabelsOf(i));
     const latent = trainer.vae.arch.latent;
     this.post(
       {
@@ -306,9 +309,15 @@ export class TrainingSession {
         metrics: { epoch: trainer.epoch, step: trainer.step, recon: result.recon, kl: result.kl, negElbo: result.recon + result.kl },
         means: result.means,
         latent,
+        examples: { labels, originals, reconstructions },
       },
-      [result.means.buffer],
+      [result.means.buffer, originals.buffer, reconstructions.buffer],
     );
+  }
+
+  private testLabelsOf(index: number): number {
+    const data = this.config ? this.dataCache.get(this.config.data) : undefined;
+    return data ? data.testLabels[index] : -1;
   }
 
   /** Reads all weights; keeps them as the rollback point if finite and sends the decoder to the page. */

@@ -185,6 +185,32 @@ export class Trainer {
     return { recon: recon / count, kl: kl / count, means };
   }
 
+  /** One test image per class (the first of each), the examples the reconstruction strip shows. */
+  exampleIndices(): Int32Array {
+    const seen = new Set<number>();
+    const picks: number[] = [];
+    this.data.testLabels.forEach((label, index) => {
+      if (!seen.has(label)) {
+        seen.add(label);
+        picks.push(index);
+      }
+    });
+    return Int32Array.from(picks.slice(0, 10));
+  }
+
+  /** Originals and their reconstructions at z = μ, row-major images of 784 pixels. */
+  async reconstructExamples(indices: Int32Array): Promise<{ originals: Float32Array; reconstructions: Float32Array }> {
+    const decoded = tf.tidy(() => {
+      const x = tf.gather(this.testX, tf.tensor1d(indices, 'int32')) as tf.Tensor2D;
+      return this.vae.decode(this.vae.encode(x).mu);
+    });
+    const reconstructions = (await decoded.data()) as Float32Array;
+    decoded.dispose();
+    const originals = new Float32Array(indices.length * PIXELS);
+    indices.forEach((index, row) => originals.set(this.data.testImages.subarray(index * PIXELS, (index + 1) * PIXELS), row * PIXELS));
+    return { originals, reconstructions };
+  }
+
   /** Encodes one test image (a fixed-shape batch of 1): μ, log σ², its reconstruction at z = μ and that term. */
   async encodeTestImage(index: number): Promise<{ pixels: Float32Array; label: number; mu: number[]; logVar: number[]; recon: number; reconstruction: Float32Array }> {
     if (!Number.isInteger(index) || index < 0 || index >= this.data.testCount) throw new Error(`test image ${index} does not exist (0–${this.data.testCount - 1})`);
