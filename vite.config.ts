@@ -2,7 +2,7 @@ import { defineConfig } from 'vitest/config';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { fileURLToPath } from 'node:url';
 import type { Plugin } from 'vite';
-import { writePackedMnist } from './src/lib/data/mnist-source';
+import { writePackedMnist } from './src/lib/data/mnist-source.ts';
 
 const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
 

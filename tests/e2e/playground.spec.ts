@@ -117,3 +117,26 @@ test('reconstructions, prior samples and the decoded-grid view render from the m
     .toBeGreaterThan(30);
   expect(consoleErrors).toEqual([]);
 });
+
+test('a lost WebGL context moves training to wasm and keeps the progress', async ({ page }) => {
+  await page.goto('./?backend=webgl&hidden=64,32');
+  const play = page.getByTestId('play');
+  await expect(play).toBeEnabled({ timeout: 60_000 });
+  await expect(page.getByTestId('backend')).toHaveText('webgl');
+  await play.click();
+  await expect.poll(() => readNumber(page, 'step'), { timeout: 90_000 }).toBeGreaterThanOrEqual(5);
+  // Let a weight snapshot land (every 300 ms), then take the GPU away from tfjs inside the worker.
+  await page.waitForTimeout(800);
+  const worker = page.workers().find((w) => w.url().includes('training.worker'));
+  expect(worker).toBeTruthy();
+  await worker!.evaluate(() => {
+    const engine = (globalThis as unknown as { _tfengine: { registry: Record<string, { gpgpu: { gl: WebGL2RenderingContext } }> } })._tfengine;
+    engine.registry.webgl.gpgpu.gl.getExtension('WEBGL_lose_context')!.loseContext();
+  });
+  await expect(page.getByTestId('backend')).toHaveText('wasm', { timeout: 60_000 });
+  await expect(page.getByTestId('notice')).toContainText('GPU context was lost');
+  const after = await readNumber(page, 'step');
+  expect(after).toBeGreaterThanOrEqual(5);
+  await expect.poll(() => readNumber(page, 'step'), { timeout: 60_000 }).toBeGreaterThan(after + 5);
+  await expect(page.getByTestId('loss-total')).toHaveText(/^\d+\.\d+$/);
+});

@@ -5,7 +5,7 @@
 import { readFileSync, writeFileSync, mkdirSync, existsSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { packDigits, toByte, PIXELS, type DigitSet } from './pack';
+import { packDigits, toByte, PIXELS, type DigitSet } from './pack.ts';
 
 function digitsDir(): string {
   const require = createRequire(import.meta.url);

@@ -75,6 +75,12 @@ export function softwareWebGlRenderer(): string | null {
   }
 }
 
+/** The canvas behind tfjs's WebGL context, to hear about context loss. */
+export function webglCanvas(): OffscreenCanvas | HTMLCanvasElement | null {
+  const backend = tf.findBackend('webgl') as unknown as { gpgpu?: { gl?: WebGL2RenderingContext } } | null;
+  return backend?.gpgpu?.gl?.canvas ?? null;
+}
+
 export interface BackendOutcome {
   backend: BackendName;
   /** Why earlier choices were skipped, for the UI. */

@@ -219,6 +219,10 @@ export class TrainingClient {
       case 'running':
         this.#running = message.running;
         return;
+      case 'backend-changed':
+        this.#backend = message.backend;
+        this.#notice = message.message;
+        return;
       case 'diverged':
         this.#running = false;
         this.#notice = message.message;

@@ -71,6 +71,7 @@ export type FromWorker = { generation: number } & (
   | { type: 'decoder'; step: number; layers: LayerSnapshot[] }
   | { type: 'running'; running: boolean }
   | { type: 'diverged'; step: number; message: string }
+  | { type: 'backend-changed'; backend: string; message: string }
   | { type: 'snapshot'; requestId: number; layers: LayerSnapshot[]; step: number }
   | { type: 'encoded'; requestId: number; image: EncodedImage }
   | { type: 'error'; message: string }

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { PlaygroundConfig } from '../config/types';
 import { PIXELS } from '../data/pack';
 import type { LayerSnapshot } from '../model/vae';
-import { initBackend } from './backend';
+import { initBackend, webglCanvas } from './backend';
 import { mnistFromPacked, syntheticShapes, type TrainingData } from './dataset';
 import type { FromWorker, StepMetrics, ToWorker } from './protocol';
 import { Trainer, type LiveSettings, type TrainerSettings } from './trainer';
@@ -49,6 +49,9 @@ export class TrainingSession {
   private pendingSteps = 0;
   private loopDone: Promise<void> = Promise.resolve();
   private looping = false;
+  /** Bumped to abandon a loop that may be stuck on a read from a lost GPU context. */
+  private loopToken = 0;
+  private settings: TrainerSettings | null = null;
   private inFlight: InFlight[] = [];
   private metricBuffer: StepMetrics[] = [];
   private lastMetricsAt = 0;
@@ -139,6 +142,8 @@ export class TrainingSession {
     if (generation !== this.generation) return;
     this.post({ type: 'progress', stage: 'upload', loaded: 0, total: 1 });
     this.trainer = new Trainer(data, settings);
+    this.settings = settings;
+    if (backend === 'webgl') this.watchContextLoss();
     this.post({
       type: 'ready',
       backend,
@@ -195,6 +200,62 @@ export class TrainingSession {
     await this.evaluate();
   }
 
+  /**
+   * After a WebGL context loss tfjs never settles its pending reads (it hangs
+   * rather than throwing), so listen for the loss, abandon the loop and carry
+   * on with wasm from the last finite snapshot.
+   */
+  private watchContextLoss(): void {
+    const canvas = webglCanvas();
+    if (!canvas) return;
+    const generation = this.generation;
+    canvas.addEventListener(
+      'webglcontextlost',
+      (event) => {
+        event.preventDefault();
+        void this.moveOffLostContext(generation);
+      },
+      { once: true },
+    );
+  }
+
+  private async moveOffLostContext(generation: number): Promise<void> {
+    if (generation !== this.generation || !this.config || !this.settings) return;
+    const wasRunning = this.running;
+    const step = this.trainer?.step ?? 0;
+    const weights = this.lastGood;
+    this.running = false;
+    this.pendingSteps = 0;
+    this.inFlight = [];
+    this.loopToken++;
+    this.looping = false;
+    this.loopDone = Promise.resolve();
+    // Its tensors died with the context; nothing to dispose.
+    this.trainer = null;
+    const { backend } = await initBackend('wasm');
+    const data = this.dataCache.get(this.config.data);
+    if (!data || generation !== this.generation) return;
+    const trainer = new Trainer(data, this.settings);
+    if (weights) {
+      trainer.vae.restore(weights);
+      trainer.resumeAt(step);
+    }
+    this.trainer = trainer;
+    this.post({
+      type: 'backend-changed',
+      backend,
+      message: weights
+        ? `The GPU context was lost, so training moved to ${backend} and carries on from the last snapshot (step ${step}).`
+        : `The GPU context was lost before any snapshot, so training restarted on ${backend}.`,
+    });
+    await this.publishSnapshot();
+    if (wasRunning) {
+      this.running = true;
+      this.post({ type: 'running', running: true });
+      void this.startLoop();
+    }
+  }
+
   private startLoop(): Promise<void> {
     if (!this.looping) {
       this.looping = true;
@@ -207,8 +268,9 @@ export class TrainingSession {
 
   private async loop(): Promise<void> {
     const generation = this.generation;
+    const token = this.loopToken;
     try {
-      while ((this.running || this.pendingSteps > 0) && this.trainer && generation === this.generation) {
+      while ((this.running || this.pendingSteps > 0) && this.trainer && generation === this.generation && token === this.loopToken) {
         const trainer = this.trainer;
         const epochBefore = trainer.epoch;
         const stats = trainer.trainStep();
@@ -222,14 +284,16 @@ export class TrainingSession {
         if (performance.now() - this.lastSnapshotAt > SNAPSHOT_EVERY_MS) await this.publishSnapshot();
         await nextTask();
       }
+      if (token !== this.loopToken) return; // abandoned: a newer loop owns the state now
       await this.drain();
       this.flushMetrics();
       await this.publishSnapshot();
     } catch (error) {
+      if (token !== this.loopToken) return;
       this.running = false;
       this.post({ type: 'error', message: error instanceof Error ? error.message : String(error) });
     } finally {
-      this.post({ type: 'running', running: false });
+      if (token === this.loopToken) this.post({ type: 'running', running: false });
     }
   }
 

@@ -114,6 +114,15 @@ export class Trainer {
     return tf.tensor1d(seededPermutation(this.data.trainCount, mixSeed(this.settings.seed, this.epochCount)), 'int32');
   }
 
+  /** Continues the step and epoch count of an earlier trainer (after moving to another backend). */
+  resumeAt(step: number): void {
+    this.stepCount = step;
+    this.epochCount = Math.floor(step / this.stepsPerEpoch);
+    this.cursor = step % this.stepsPerEpoch;
+    this.order.dispose();
+    this.order = this.shuffledOrder();
+  }
+
   setLive(next: Partial<LiveSettings>): void {
     this.live = { ...this.live, ...next };
     if (next.lr !== undefined) setLearningRate(this.optimizer, next.lr);
