@@ -44,21 +44,13 @@ import {
   vaeKlTerm,
   vaeObjective,
 } from '../../src/lib/learn/math';
+import { mulberry32 } from '../../src/lib/data/rng';
 import type { FitParams, FitState, GaussianMixture1D, GaussianND, KlDirection, Matrix } from '../../src/lib/learn/math';
 
 // ---------- seeded randomness for the independent checks ----------
 
-/** mulberry32: a tiny deterministic PRNG, so every "random" test is reproducible. */
-function makeRng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The app's seeded PRNG, so every "random" test is reproducible. */
+const makeRng = mulberry32;
 
 /** Standard normal draws by Box–Muller. */
 function makeNormal(rng: () => number): () => number {

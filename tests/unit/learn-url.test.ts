@@ -10,18 +10,10 @@ import {
   type LabState,
 } from '../../src/lib/learn/url';
 import { klDivergence } from '../../src/lib/learn/math';
+import { mulberry32 } from '../../src/lib/data/rng';
 
-/** mulberry32: small and reproducible. */
-function makeRandom(seed: number) {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The app's seeded PRNG: small and reproducible. */
+const makeRandom = mulberry32;
 
 /** Independent check that a parsed state is inside every bound the panels rely on. */
 function stateProblems(state: LabState): string[] {

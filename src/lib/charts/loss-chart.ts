@@ -57,6 +57,9 @@ export class LossChart {
       tension: 0,
       indexAxis: 'x',
     }));
+    // A CPU-rastered canvas: redraws never wait on a round trip to the GPU process
+    // (which is itself a software renderer on machines without a GPU).
+    canvas.getContext('2d', { willReadFrequently: true });
     this.chart = new Chart<'line', Point[]>(canvas, {
       type: 'line',
       data: { datasets },
