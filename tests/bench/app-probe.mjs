@@ -19,6 +19,11 @@ async function ensureRunning(page, running) {
   await page.waitForFunction((want) => document.querySelector('[data-testid="play"]')?.getAttribute('aria-pressed') === String(want), running);
 }
 
+/** Pauses the app (so it does not compete with the baseline for the CPU). */
+export function pauseApp(page) {
+  return ensureRunning(page, false);
+}
+
 function lastTensorMark(page) {
   return page.evaluate(() => {
     const marks = performance.getEntriesByName('vae:tensors');

@@ -12,18 +12,18 @@ function settingsFrom(query) {
   };
 }
 
-export async function openBaseline(browser, url, query) {
+export async function openBaseline(browser, url, query, backend = 'default') {
   const context = await browser.newContext();
   const page = await context.newPage();
   page.on('pageerror', (e) => console.error(`[baseline] ${e.message}`));
+  if (process.env.BENCH_DEBUG) page.on('console', (m) => console.error(`[baseline console] ${m.text()}`));
   await page.goto(url);
-  await page.evaluate((settings) => window.baseline.setup(settings), settingsFrom(query));
+  await page.evaluate((settings) => window.baseline.setup(settings), { ...settingsFrom(query), backend });
   // Warm-up: the first steps compile shaders / kernels.
   await page.evaluate(async () => {
     for (let i = 0; i < 3; i++) await window.baseline.step();
   });
-  const backend = await page.evaluate(() => window.baseline.backend);
-  return { page, backend };
+  return { page, backend: await page.evaluate(() => window.baseline.backend) };
 }
 
 export async function measureBaselineThroughput(page, windowMs) {
@@ -43,10 +43,10 @@ export async function measureBaselineThroughput(page, windowMs) {
   return (steps * batch) / ((times[times.length - 1] - times[1]) / 1000);
 }
 
-export async function trainBaselineEpochs(page, epochs, query) {
+export async function trainBaselineEpochs(page, epochs, query, backend = 'default') {
   // A fresh model so it trains exactly K epochs, like the app.
   await page.reload();
-  await page.evaluate((settings) => window.baseline.setup(settings), settingsFrom(query));
+  await page.evaluate((settings) => window.baseline.setup(settings), { ...settingsFrom(query), backend });
   return page.evaluate(async (k) => {
     await window.baseline.trainEpochs(k);
     return window.baseline.evaluate();

@@ -6,6 +6,7 @@
 //   --backend B          auto | webgl | wasm | cpu (default auto)
 //   --steps N            training steps the tensor-growth check spans (default 2000)
 //   --epochs K           also train K epochs in the app and the baseline, then evaluate on the test split
+//   --baseline-backend B default | webgl | wasm | cpu: the stock loop's backend (default: tfjs's own choice)
 //   --quick              short windows, one round: a smoke run under a minute
 //   --no-build           reuse dist/ as it is
 //   --smoke-report F     write {ok, missing} about the printed keys to F (for CI)
@@ -16,7 +17,7 @@ import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
 import { startServer } from './server.mjs';
 import { initialJsGzipKb } from './bundle-size.mjs';
-import { openApp, measureAppThroughput, measureDecodeLatency, countLongTasks, measureTensorGrowth, trainAppEpochs } from './app-probe.mjs';
+import { openApp, pauseApp, measureAppThroughput, measureDecodeLatency, countLongTasks, measureTensorGrowth, trainAppEpochs } from './app-probe.mjs';
 import { openBaseline, measureBaselineThroughput, trainBaselineEpochs } from './baseline-probe.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -24,7 +25,7 @@ const require = createRequire(resolve(root, 'package.json'));
 const { chromium } = require('playwright-core');
 
 function parseArgs(argv) {
-  const options = { config: '', backend: 'auto', steps: undefined, epochs: 0, quick: false, build: true, smokeReport: null };
+  const options = { config: '', backend: 'auto', baselineBackend: 'default', steps: undefined, epochs: 0, quick: false, build: true, smokeReport: null };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const next = () => {
@@ -34,6 +35,7 @@ function parseArgs(argv) {
     if (arg === '--config') options.config = next().replace(/^\?/, '');
     else if (arg === '--backend') options.backend = next();
     else if (arg === '--steps') options.steps = Number(next());
+    else if (arg === '--baseline-backend') options.baselineBackend = next();
     else if (arg === '--epochs') options.epochs = Number(next());
     else if (arg === '--quick') options.quick = true;
     else if (arg === '--no-build') options.build = false;
@@ -41,6 +43,7 @@ function parseArgs(argv) {
     else throw new Error(`unknown option ${arg}`);
   }
   if (!['auto', 'webgl', 'wasm', 'cpu'].includes(options.backend)) throw new Error(`--backend must be auto, webgl, wasm or cpu`);
+  if (!['default', 'webgl', 'wasm', 'cpu'].includes(options.baselineBackend)) throw new Error(`--baseline-backend must be default, webgl, wasm or cpu`);
   if (options.steps !== undefined && !(Number.isInteger(options.steps) && options.steps > 0)) throw new Error('--steps must be a positive integer');
   if (!(Number.isInteger(options.epochs) && options.epochs >= 0)) throw new Error('--epochs must be a whole number');
   options.steps ??= options.quick ? 60 : 2000;
@@ -101,7 +104,8 @@ async function main() {
     emit({ phase: 'tensor-growth', tensor_growth: growth.growth, steps: growth.steps, from: growth.from, to: growth.to });
 
     // Throughput: app and baseline take turns (never both at once), medians of the rounds.
-    const baseline = await openBaseline(browser, `${server.url}bench/index.html`, options.config);
+    await pauseApp(app.page);
+    const baseline = await openBaseline(browser, `${server.url}bench/index.html`, options.config, options.baselineBackend);
     summary.baseline_backend = baseline.backend;
     const appRates = [];
     const baseRates = [];
@@ -119,7 +123,7 @@ async function main() {
       const trained = await trainAppEpochs(browser, `${server.url}?${query}`, options.epochs);
       Object.assign(summary, { test_recon: trained.recon, test_kl: trained.kl, test_neg_elbo: trained.negElbo, epochs: options.epochs });
       emit({ phase: 'app-epochs', epochs: options.epochs, ...trained });
-      const base = await trainBaselineEpochs(baseline.page, options.epochs, options.config);
+      const base = await trainBaselineEpochs(baseline.page, options.epochs, options.config, options.baselineBackend);
       summary.baseline_test_recon = base.recon;
       summary.baseline_test_kl = base.kl;
       summary.baseline_test_neg_elbo = base.negElbo;

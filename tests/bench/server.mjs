@@ -3,7 +3,7 @@
 // threaded wasm backend needs (the same ones `vite preview` sends).
 import { createServer } from 'node:http';
 import { createReadStream, existsSync, statSync } from 'node:fs';
-import { extname, join, normalize, resolve } from 'node:path';
+import { dirname, extname, join, normalize, resolve } from 'node:path';
 import { createRequire } from 'node:module';
 
 const TYPES = {
@@ -23,11 +23,15 @@ const TYPES = {
 export function startServer({ root, port = 0 }) {
   const require = createRequire(join(root, 'package.json'));
   const tfjsBundle = require.resolve('@tensorflow/tfjs/dist/tf.min.js');
+  const wasmDist = dirname(require.resolve('@tensorflow/tfjs-backend-wasm/dist/tf-backend-wasm.min.js'));
   const dist = resolve(root, 'dist');
   const baselineDir = resolve(root, 'tests/bench/baseline');
 
   function fileFor(urlPath) {
     if (urlPath === '/bench/tf.min.js') return tfjsBundle;
+    // The stock wasm backend, for a baseline that isolates the app's own levers from the backend choice.
+    if (urlPath === '/bench/tf-backend-wasm.min.js') return join(wasmDist, 'tf-backend-wasm.min.js');
+    if (urlPath.startsWith('/bench/wasm/')) return join(wasmDist, normalize(urlPath.slice('/bench/wasm/'.length)));
     if (urlPath.startsWith('/bench/')) return join(baselineDir, normalize(urlPath.slice('/bench/'.length)));
     let file = join(dist, normalize(urlPath));
     if (!file.startsWith(dist)) return null;
