@@ -45,8 +45,8 @@ function activationSlope(out: tf.Tensor2D, act: LayerActivation): tf.Tensor2D {
  *
  * Why: backprop through a stock matMul asks for transposed operands, and the
  * wasm backend only takes its fast (XNNPACK) path when neither operand is
- * transposed. Transposing explicitly first keeps every matmul on the fast path;
- * on webgl and cpu it costs one cheap copy.
+ * transposed. On wasm the gradient transposes explicitly first, keeping every
+ * matmul on the fast path; on webgl and cpu it passes transpose flags instead.
  */
 export function dense(x: tf.Tensor2D, weights: tf.Tensor2D, bias: tf.Tensor1D, act: LayerActivation): tf.Tensor2D {
   const layer = tf.customGrad(((...inputs: (tf.Tensor | tf.GradSaveFunc)[]) => {
@@ -58,8 +58,11 @@ export function dense(x: tf.Tensor2D, weights: tf.Tensor2D, bias: tf.Tensor1D, a
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
         const [savedInput, savedW, savedOut] = saved as [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D];
         const dz = act === 'linear' ? (dy as tf.Tensor2D) : tf.mul(dy as tf.Tensor2D, activationSlope(savedOut, act));
-        const dx = tf.matMul(dz, tf.transpose(savedW));
-        const dw = tf.matMul(tf.transpose(savedInput), dz);
+        // wasm: transpose first, so XNNPACK's fast path applies. Elsewhere a
+        // transpose is a real copy and the matmul kernels take the flag for free.
+        const explicit = tf.getBackend() === 'wasm';
+        const dx = explicit ? tf.matMul(dz, tf.transpose(savedW)) : tf.matMul(dz, savedW, false, true);
+        const dw = explicit ? tf.matMul(tf.transpose(savedInput), dz) : tf.matMul(savedInput, dz, true, false);
         const db = tf.sum(dz, 0);
         return [dx, dw, db];
       },

@@ -13,7 +13,15 @@ type Outgoing = FromWorker extends infer M ? (M extends { generation: number } ?
 /** Steps whose loss read-back may still be pending: enough to keep the GPU busy, few enough to stop fast. */
 const MAX_IN_FLIGHT = 2;
 const METRICS_EVERY_MS = 100;
+/** The decoder goes to the page this often (it drives the latent pad and images)… */
 const SNAPSHOT_EVERY_MS = 300;
+/**
+ * …unless reading it back is slow: on a GPU each read-back stalls the
+ * pipeline, so snapshots may take at most this share of the training time.
+ */
+const SNAPSHOT_TIME_SHARE = 0.05;
+/** The whole model is read back this often, as the rollback point; on a GPU every read-back is a sync. */
+const ROLLBACK_EVERY_MS = 2000;
 const RATE_WINDOW_MS = 3000;
 
 interface InFlight {
@@ -56,6 +64,9 @@ export class TrainingSession {
   private metricBuffer: StepMetrics[] = [];
   private lastMetricsAt = 0;
   private lastSnapshotAt = 0;
+  private lastRollbackAt = 0;
+  /** Adapts to how long a decoder read-back takes on this backend. */
+  private snapshotInterval = SNAPSHOT_EVERY_MS;
   private lastGood: LayerSnapshot[] | null = null;
   private completions: number[] = [];
 
@@ -281,7 +292,7 @@ export class TrainingSession {
           await this.drain();
           await this.evaluate();
         }
-        if (performance.now() - this.lastSnapshotAt > SNAPSHOT_EVERY_MS) await this.publishSnapshot();
+        if (performance.now() - this.lastSnapshotAt > this.snapshotInterval) await this.publishSnapshot(false);
         await nextTask();
       }
       if (token !== this.loopToken) return; // abandoned: a newer loop owns the state now
@@ -384,16 +395,27 @@ export class TrainingSession {
     return data ? data.testLabels[index] : -1;
   }
 
-  /** Reads all weights; keeps them as the rollback point if finite and sends the decoder to the page. */
-  private async publishSnapshot(): Promise<void> {
+  /**
+   * Sends the decoder's weights to the page. Every ROLLBACK_EVERY_MS (or when
+   * `full`) it reads the whole model instead and, if finite, keeps it as the
+   * point to roll back to after a blow-up or a lost GPU context.
+   */
+  private async publishSnapshot(full = true): Promise<void> {
     const trainer = this.trainer;
     if (!trainer) return;
-    this.lastSnapshotAt = performance.now();
+    const now = performance.now();
+    this.lastSnapshotAt = now;
+    const whole = full || now - this.lastRollbackAt > ROLLBACK_EVERY_MS;
     const generation = this.generation;
-    const layers = await trainer.vae.snapshot('all');
+    const layers = await trainer.vae.snapshot(whole ? 'all' : 'decoder');
+    if (!whole) this.snapshotInterval = Math.max(SNAPSHOT_EVERY_MS, (performance.now() - now) / SNAPSHOT_TIME_SHARE);
     if (generation !== this.generation || !allFinite(layers)) return;
-    this.lastGood = layers;
-    const decoder = layers.slice(trainer.vae.encoder.length).map((l) => ({ ...l, weights: l.weights.slice(), bias: l.bias.slice() }));
+    if (whole) {
+      this.lastGood = layers;
+      this.lastRollbackAt = now;
+    }
+    // Copies: a backend may hand out its own storage, which must not be transferred away.
+    const decoder = (whole ? layers.slice(trainer.vae.encoder.length) : layers).map((l) => ({ ...l, weights: l.weights.slice(), bias: l.bias.slice() }));
     this.post({ type: 'decoder', step: trainer.step, layers: decoder }, decoder.flatMap((l) => [l.weights.buffer, l.bias.buffer]));
   }
 }
