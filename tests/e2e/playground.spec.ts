@@ -140,3 +140,23 @@ test('a lost WebGL context moves training to wasm and keeps the progress', async
   await expect.poll(() => readNumber(page, 'step'), { timeout: 60_000 }).toBeGreaterThan(after + 5);
   await expect(page.getByTestId('loss-total')).toHaveText(/^\d+\.\d+$/);
 });
+
+test('a loss that blows up pauses training with a message, and no NaN is ever shown', async ({ page }) => {
+  await page.goto('./?opt=sgd&lr=1&hidden=64,32&backend=wasm');
+  const play = page.getByTestId('play');
+  await expect(play).toBeEnabled({ timeout: 60_000 });
+  await play.click();
+  await expect(page.getByTestId('notice')).toContainText(/non-finite/, { timeout: 60_000 });
+  await expect(page.getByTestId('notice')).toContainText(/smaller learning rate/);
+  await expect(play).toHaveText(/Play/);
+  for (const id of ['loss-recon', 'loss-kl', 'loss-total', 'test-recon', 'test-kl', 'test-neg-elbo']) {
+    await expect(page.getByTestId(id)).not.toHaveText(/NaN|Infinity/);
+  }
+  // The weights were rolled back: a sane learning rate trains on from there.
+  await page.locator('input[name="lr"]').fill('0.0001');
+  await page.locator('input[name="lr"]').press('Enter');
+  const stepBefore = await readNumber(page, 'step');
+  await play.click();
+  await expect.poll(() => readNumber(page, 'step'), { timeout: 60_000 }).toBeGreaterThan(stepBefore + 3);
+  await expect(page.getByTestId('loss-total')).toHaveText(/^\d+\.\d+$/);
+});
