@@ -9,6 +9,13 @@ export interface AutoChoice {
 
 const TIMED_STEPS = 3;
 
+/** A short, readable name for a renderer string like "ANGLE (Google, Vulkan 1.3.0 (SwiftShader Device …))". */
+function rendererName(renderer: string): string {
+  const known = /swiftshader|llvmpipe|softpipe|microsoft basic render/i.exec(renderer);
+  if (known) return known[0].toLowerCase() === 'swiftshader' ? 'SwiftShader' : known[0];
+  return renderer.length > 40 ? `${renderer.slice(0, 39)}…` : renderer;
+}
+
 /** Milliseconds per training step of this very model on the active backend (after one warm-up step). */
 async function timeSteps(data: TrainingData, settings: TrainerSettings): Promise<number> {
   const trainer = new Trainer(data, settings);
@@ -39,7 +46,7 @@ export async function chooseFastestBackend(data: TrainingData, settings: Trainer
   const notes: string[] = [];
   const candidates: BackendName[] = [];
   const software = softwareWebGlRenderer();
-  if (software) notes.push(`webgl skipped: software renderer (${software.slice(0, 60)})`);
+  if (software) notes.push(`webgl skipped: its renderer, ${rendererName(software)}, draws in software (slower than wasm)`);
   else candidates.push('webgl');
   candidates.push('wasm');
 
