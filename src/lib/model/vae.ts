@@ -129,6 +129,7 @@ export class Vae {
     });
   }
 
+  /** Copies of the parameters; the caller must make sure no step runs while they are read. */
   async snapshot(part: 'encoder' | 'decoder' | 'all' = 'all'): Promise<LayerSnapshot[]> {
     const layers = part === 'encoder' ? this.encoder : part === 'decoder' ? this.decoder : [...this.encoder, ...this.decoder];
     return Promise.all(
@@ -136,17 +137,17 @@ export class Vae {
         inputs: l.weights.shape[0],
         outputs: l.weights.shape[1],
         act: l.act,
-        weights: (await l.weights.data()) as Float32Array,
-        bias: (await l.bias.data()) as Float32Array,
+        // Copies: a backend may hand out its own storage (the cpu backend does).
+        weights: Float32Array.from(await l.weights.data()),
+        bias: Float32Array.from(await l.bias.data()),
       })),
     );
   }
 
-  /** Overwrites every parameter from a snapshot of the same architecture. */
-  restore(layers: LayerSnapshot[]): void {
+  /** Throws, naming the first mismatch, unless the snapshot fits this architecture exactly. */
+  checkSnapshot(layers: LayerSnapshot[]): void {
     const own = [...this.encoder, ...this.decoder];
     if (layers.length !== own.length) throw new Error(`snapshot has ${layers.length} layers, model has ${own.length}`);
-    // Check everything before writing anything, so a bad snapshot never leaves a half-loaded model.
     own.forEach((l, i) => {
       const s = layers[i];
       if (s.inputs !== l.weights.shape[0] || s.outputs !== l.weights.shape[1]) {
@@ -157,6 +158,13 @@ export class Vae {
       }
       if (s.act !== l.act) throw new Error(`layer ${i}: snapshot uses activation ${s.act}, model uses ${l.act}`);
     });
+  }
+
+  /** Overwrites every parameter from a snapshot of the same architecture. */
+  restore(layers: LayerSnapshot[]): void {
+    // Check everything before writing anything, so a bad snapshot never leaves a half-loaded model.
+    this.checkSnapshot(layers);
+    const own = [...this.encoder, ...this.decoder];
     own.forEach((l, i) => {
       const s = layers[i];
       tf.tidy(() => {

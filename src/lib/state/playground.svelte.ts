@@ -77,6 +77,8 @@ export class PlaygroundState {
     const checked = validateValue(key, raw);
     const value = checked.ok ? checked.value : checked.fallback;
     const messages = { ...this.#fieldMessages };
+    // A link warning about this key no longer describes what is in force.
+    this.#linkMessages = this.#linkMessages.filter((m) => m.key !== key);
     if (checked.ok) delete messages[key];
     else messages[key] = checked.message.text;
     this.#fieldMessages = messages;
@@ -159,6 +161,7 @@ export class PlaygroundState {
     }
     this.#config = config;
     this.#fieldMessages = {};
+    this.#linkMessages = [];
     if (rebuild.length > 0) this.#startModel();
     else {
       this.client.pause();
@@ -168,7 +171,8 @@ export class PlaygroundState {
     await whenModelReady(this.client);
     // The user may have changed the architecture while the model was building.
     if (changedResetKeys(this.#config, config).length > 0) throw new Error('the settings changed while the model was loading');
-    this.client.restoreWeights(model.layers);
+    // The file's step comes with its weights: the counter, the warm-up and the data order carry on from it.
+    await this.client.restore({ step: model.step, layers: model.layers, optimizer: null });
     this.#weightsLoaded = true;
     return true;
   }

@@ -1,7 +1,8 @@
 import type { PlaygroundConfig } from '../config/types';
 import { SnapshotDecoder } from '../decode/mlp';
 import type { LayerSnapshot } from '../model/vae';
-import type { EncodedImage, EvalMetrics, FromWorker, ReconstructionExamples, StepMetrics, ToWorker } from './protocol';
+import type { Checkpoint } from './checkpoint';
+import type { EncodedImage, EvalMetrics, FromWorker, ReconstructionExamples, RunPosition, StepMetrics, ToWorker, WorkerRequest } from './protocol';
 import type { LiveSettings } from './trainer';
 import TrainingWorker from './training.worker.ts?worker';
 import { markEval, markFirstStep, markTensorCount } from '../perf/marks';
@@ -26,19 +27,62 @@ export interface LatentCloud {
 export class MetricHistory {
   steps: StepMetrics[] = [];
   evals: EvalMetrics[] = [];
+  /** Steps whose weights were rolled back: still shown, apart, so the spike stays visible. */
+  discarded: StepMetrics[] = [];
+
   clear(): void {
     this.steps = [];
     this.evals = [];
+    this.discarded = [];
+  }
+
+  replace(steps: StepMetrics[], evals: EvalMetrics[]): void {
+    this.steps = steps;
+    this.evals = evals;
+    this.discarded = [];
+  }
+
+  /** The run went back to `step`: later steps move to `discarded`, later evaluations go. */
+  rewindTo(step: number): void {
+    const cut = this.steps.findIndex((s) => s.step > step);
+    if (cut >= 0) this.discarded.push(...this.steps.splice(cut));
+    this.evals = this.evals.filter((e) => e.step <= step);
   }
 }
 
-/** Owns the training worker; exposes its state as runes. Replies from an older generation are dropped. */
+/** How long a request may go unanswered before it fails (a snapshot may queue behind a model being built). */
+const REQUEST_TIMEOUT_MS: Record<WorkerRequest['type'], number> = { snapshot: 60_000, restore: 120_000, 'encode-test': 30_000 };
+
+type ReplyOf = {
+  snapshot: Checkpoint;
+  restore: RunPosition;
+  'encode-test': EncodedImage;
+};
+
+interface PendingRequest {
+  resolve: (value: never) => void;
+  reject: (error: Error) => void;
+  timer: ReturnType<typeof setTimeout>;
+}
+
+/** Anything that carries messages to the worker and back (the real Worker, or a fake in tests). */
+export interface WorkerPort {
+  postMessage(message: ToWorker): void;
+  onmessage: ((event: MessageEvent<FromWorker>) => void) | null;
+  onerror: ((event: ErrorEvent) => void) | null;
+  terminate(): void;
+}
+
+/**
+ * Owns the training worker; exposes its state as runes. Broadcast messages of
+ * an older generation are dropped; request replies are matched by id alone, so
+ * every request settles: with its answer, its error, or a timeout.
+ */
 export class TrainingClient {
   readonly history = new MetricHistory();
-  #worker: Worker;
-  #generation = 0;
-  #pendingSnapshots = new Map<number, (layers: LayerSnapshot[]) => void>();
-  #pendingEncodes = new Map<number, (image: EncodedImage) => void>();
+  #worker: WorkerPort;
+  #generation = $state(0);
+  #requests = new Map<number, PendingRequest>();
   #nextRequestId = 1;
 
   #status = $state<'loading' | 'ready' | 'error'>('loading');
@@ -62,12 +106,14 @@ export class TrainingClient {
   #notice = $state<string | null>(null);
   #error = $state<string | null>(null);
 
-  constructor() {
-    this.#worker = new TrainingWorker({ name: 'vae-training' });
+  constructor(worker: WorkerPort = new TrainingWorker({ name: 'vae-training' }) as unknown as WorkerPort) {
+    this.#worker = worker;
     this.#worker.onmessage = (event: MessageEvent<FromWorker>) => this.#receive(event.data);
     this.#worker.onerror = (event) => {
       this.#status = 'error';
+      this.#running = false;
       this.#error = `The training worker crashed: ${event.message || 'unknown error'}`;
+      this.#failAllRequests('the training worker crashed');
     };
   }
 
@@ -92,6 +138,10 @@ export class TrainingClient {
   get classNames() { return this.#classNames; }
   get notice() { return this.#notice; }
   get error() { return this.#error; }
+  /** Changes whenever a new model replaces the run (messages about the old run go stale). */
+  get runId() { return this.#generation; }
+  /** Requests still waiting for their reply. */
+  get pendingRequests() { return this.#requests.size; }
 
   dismissNotice(): void {
     this.#notice = null;
@@ -137,30 +187,66 @@ export class TrainingClient {
     this.#send({ type: 'step', count });
   }
 
-  setLive(settings: Partial<LiveSettings>): void {
-    this.#send({ type: 'live', settings });
+  /** The complete live settings now in force. */
+  setLive(settings: LiveSettings): void {
+    this.#send({ type: 'live', settings: { ...settings } });
   }
 
-  restoreWeights(layers: LayerSnapshot[]): void {
-    this.#send({ type: 'restore', layers });
+  /** Everything at one step: weights (encoder then decoder), the step, and the optimizer state if asked. */
+  requestSnapshot(withOptimizer = false): Promise<Checkpoint> {
+    return this.#request('snapshot', (requestId) => ({ type: 'snapshot', requestId, withOptimizer }));
   }
 
-  /** All weights (encoder then decoder), for export. */
-  requestSnapshot(): Promise<LayerSnapshot[]> {
-    const requestId = this.#nextRequestId++;
-    return new Promise((resolve) => {
-      this.#pendingSnapshots.set(requestId, resolve);
-      this.#send({ type: 'snapshot', requestId });
-    });
+  /**
+   * Continues from a checkpoint (a model file or a saved run). The run's
+   * history becomes `history` (empty for a model file: its own curve is not in
+   * it), so the chart never splices two runs together.
+   */
+  async restore(checkpoint: Checkpoint, history: { steps: StepMetrics[]; evals: EvalMetrics[] } = { steps: [], evals: [] }): Promise<RunPosition> {
+    const position = await this.#request('restore', (requestId) => ({ type: 'restore', requestId, checkpoint }));
+    this.history.replace(history.steps, history.evals);
+    this.#latest = history.steps[history.steps.length - 1] ?? null;
+    this.#latestEval = history.evals[history.evals.length - 1] ?? null;
+    this.#moveTo(position);
+    return position;
   }
 
   /** μ, log σ² and reconstruction of one test image under the current model. */
   encodeTestImage(index: number): Promise<EncodedImage> {
+    return this.#request('encode-test', (requestId) => ({ type: 'encode-test', requestId, index }));
+  }
+
+  #request<K extends WorkerRequest['type']>(kind: K, build: (requestId: number) => WorkerRequest): Promise<ReplyOf[K]> {
     const requestId = this.#nextRequestId++;
-    return new Promise((resolve) => {
-      this.#pendingEncodes.set(requestId, resolve);
-      this.#send({ type: 'encode-test', requestId, index });
+    return new Promise<ReplyOf[K]>((resolve, reject) => {
+      const timeout = REQUEST_TIMEOUT_MS[kind];
+      const timer = setTimeout(() => {
+        this.#requests.delete(requestId);
+        reject(new Error(`the training worker did not answer within ${timeout / 1000} s`));
+      }, timeout);
+      this.#requests.set(requestId, { resolve: resolve as (value: never) => void, reject, timer });
+      this.#send(build(requestId));
     });
+  }
+
+  #settle(requestId: number, outcome: { value: unknown } | { error: string }): void {
+    const pending = this.#requests.get(requestId);
+    if (!pending) return; // timed out already
+    this.#requests.delete(requestId);
+    clearTimeout(pending.timer);
+    if ('error' in outcome) pending.reject(new Error(outcome.error));
+    else pending.resolve(outcome.value as never);
+  }
+
+  #failAllRequests(reason: string): void {
+    for (const id of [...this.#requests.keys()]) this.#settle(id, { error: reason });
+  }
+
+  /** The worker moved the run to another step (rollback, restore, backend move). */
+  #moveTo(position: RunPosition): void {
+    this.#step = position.step;
+    this.#epoch = position.epoch;
+    this.#historyVersion++;
   }
 
   /** Number of test images (0 until the data is loaded). */
@@ -170,17 +256,28 @@ export class TrainingClient {
 
   dispose(): void {
     this.#worker.terminate();
+    this.#failAllRequests('the page closed the training worker');
   }
 
   #receive(message: FromWorker): void {
-    if (message.type === 'error') {
-      this.#running = false;
-      this.#error = message.message;
-      if (this.#status === 'loading') this.#status = 'error';
-      return;
+    // Replies first: a request settles whatever generation it was answered in.
+    switch (message.type) {
+      case 'snapshot':
+        return this.#settle(message.requestId, { value: message.checkpoint });
+      case 'restored':
+        return this.#settle(message.requestId, { value: message.position });
+      case 'encoded':
+        return this.#settle(message.requestId, { value: message.image });
+      case 'request-failed':
+        return this.#settle(message.requestId, { error: message.message });
     }
     if (message.generation !== this.#generation) return;
     switch (message.type) {
+      case 'error':
+        this.#running = false;
+        this.#error = message.message;
+        if (this.#status === 'loading') this.#status = 'error';
+        return;
       case 'progress':
         this.#progress = { stage: message.stage, loaded: message.loaded, total: message.total };
         return;
@@ -222,23 +319,17 @@ export class TrainingClient {
       case 'backend-changed':
         this.#backend = message.backend;
         this.#notice = message.message;
+        this.history.rewindTo(message.position.step);
+        this.#latest = this.history.steps[this.history.steps.length - 1] ?? null;
+        this.#moveTo(message.position);
         return;
-      case 'diverged':
+      case 'rolled-back':
         this.#running = false;
         this.#notice = message.message;
+        this.history.rewindTo(message.position.step);
+        this.#latest = this.history.steps[this.history.steps.length - 1] ?? null;
+        this.#moveTo(message.position);
         return;
-      case 'snapshot': {
-        const resolve = this.#pendingSnapshots.get(message.requestId);
-        this.#pendingSnapshots.delete(message.requestId);
-        resolve?.(message.layers);
-        return;
-      }
-      case 'encoded': {
-        const resolve = this.#pendingEncodes.get(message.requestId);
-        this.#pendingEncodes.delete(message.requestId);
-        resolve?.(message.image);
-        return;
-      }
       default: {
         const unknown: never = message;
         console.warn('unknown message from the training worker', unknown);

@@ -1,6 +1,20 @@
 import type { PlaygroundConfig } from '../config/types';
 import type { LayerSnapshot } from '../model/vae';
+import type { Checkpoint } from './checkpoint';
 import type { LiveSettings } from './trainer';
+
+/**
+ * The page ⇄ worker protocol.
+ *
+ * Ordering: the worker handles every message in the order it was sent, one at
+ * a time, and training steps run only between messages. So a pause always
+ * wins over a play sent before it, a live setting is in force from the next
+ * step on, and a snapshot is read at one step with no step running meanwhile.
+ *
+ * Requests (snapshot, restore, encode-test) carry a request id; each gets
+ * exactly one reply with that id: its answer or a `request-failed`. Replies
+ * are matched by id alone, so they settle whatever the generation.
+ */
 
 /** One training step's numbers, per image in nats. */
 export interface StepMetrics {
@@ -28,10 +42,14 @@ export type ToWorker =
   | { type: 'play' }
   | { type: 'pause' }
   | { type: 'step'; count: number }
-  | { type: 'live'; settings: Partial<LiveSettings> }
-  | { type: 'restore'; layers: LayerSnapshot[] }
-  | { type: 'snapshot'; requestId: number }
+  /** The complete live settings now in force (not a patch, so nothing can drift). */
+  | { type: 'live'; settings: LiveSettings }
+  /** Continue from a checkpoint: its weights, optimizer state (or a fresh optimizer) and step. */
+  | { type: 'restore'; requestId: number; checkpoint: Checkpoint }
+  | { type: 'snapshot'; requestId: number; withOptimizer: boolean }
   | { type: 'encode-test'; requestId: number; index: number };
+
+export type WorkerRequest = Extract<ToWorker, { requestId: number }>;
 
 /** A few test images and the model's reconstructions of them (z = μ). */
 export interface ReconstructionExamples {
@@ -53,6 +71,12 @@ export interface EncodedImage {
   reconstruction: Float32Array;
 }
 
+/** Where a run stands after the worker moved it (rollback, restore, backend move). */
+export interface RunPosition {
+  step: number;
+  epoch: number;
+}
+
 /** Worker → main thread; every message names the generation it belongs to. */
 export type FromWorker = { generation: number } & (
   | { type: 'progress'; stage: 'backend' | 'download' | 'upload'; loaded: number; total: number }
@@ -70,9 +94,13 @@ export type FromWorker = { generation: number } & (
   | { type: 'eval'; metrics: EvalMetrics; means: Float32Array; latent: number; examples: ReconstructionExamples }
   | { type: 'decoder'; step: number; layers: LayerSnapshot[] }
   | { type: 'running'; running: boolean }
-  | { type: 'diverged'; step: number; message: string }
-  | { type: 'backend-changed'; backend: string; message: string }
-  | { type: 'snapshot'; requestId: number; layers: LayerSnapshot[]; step: number }
+  /** Training paused and went back to an earlier checkpoint; `position` is where it now stands. */
+  | { type: 'rolled-back'; position: RunPosition; message: string }
+  | { type: 'backend-changed'; backend: string; position: RunPosition; message: string }
+  | { type: 'snapshot'; requestId: number; checkpoint: Checkpoint }
+  | { type: 'restored'; requestId: number; position: RunPosition }
   | { type: 'encoded'; requestId: number; image: EncodedImage }
+  | { type: 'request-failed'; requestId: number; message: string }
+  /** A failure outside any request (loading, a training step): the run stops. */
   | { type: 'error'; message: string }
 );

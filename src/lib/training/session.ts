@@ -1,28 +1,44 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { PlaygroundConfig } from '../config/types';
+import type { BackendChoice, PlaygroundConfig } from '../config/types';
 import { PIXELS } from '../data/pack';
 import type { LayerSnapshot } from '../model/vae';
-import { initBackend, webglCanvas } from './backend';
-import { mnistFromPacked, syntheticShapes, type TrainingData } from './dataset';
-import type { FromWorker, StepMetrics, ToWorker } from './protocol';
+import type { Checkpoint } from './checkpoint';
+import type { DownloadProgress } from './data-loader';
+import type { TrainingData } from './dataset';
+import { MetricsBuffer } from './metrics-buffer';
+import type { FromWorker, RunPosition, ToWorker, WorkerRequest } from './protocol';
+import { RunawayDetector, type RunawayVerdict } from './runaway';
 import { Trainer, type LiveSettings, type TrainerSettings } from './trainer';
-import { chooseFastestBackend } from './auto-backend';
 
 type Outgoing = FromWorker extends infer M ? (M extends { generation: number } ? Omit<M, 'generation'> : never) : never;
+
+/** What the session needs from its surroundings; the worker gives the real ones, tests give cpu and small data. */
+export interface SessionDeps {
+  send(message: FromWorker, transfer?: Transferable[]): void;
+  loadData(name: string, dataUrl: string, progress: DownloadProgress): Promise<TrainingData>;
+  /** Starts the configured backend; `auto` may time a few steps of this model. */
+  startBackend(choice: BackendChoice, data: TrainingData, settings: TrainerSettings): Promise<{ backend: string; notes: string[] }>;
+  /** Starts the backend to carry on with after the current one's device was lost. */
+  fallbackBackend(): Promise<string>;
+  /** Calls `lost` once if the active backend loses its device (a WebGL context loss). */
+  watchBackend(backend: string, lost: () => void): void;
+  /** Yields to the event loop between steps, so messages get through. */
+  nextTask(): Promise<void>;
+  /** Sees each message handled and each step run (tests check the ordering with it). */
+  trace?(event: { kind: 'handled'; message: ToWorker } | { kind: 'step'; step: number }): void;
+}
 
 /** Steps whose loss read-back may still be pending: enough to keep the GPU busy, few enough to stop fast. */
 const MAX_IN_FLIGHT = 2;
 const METRICS_EVERY_MS = 100;
 /** The decoder goes to the page this often (it drives the latent pad and images)… */
 const SNAPSHOT_EVERY_MS = 300;
-/**
- * …unless reading it back is slow: on a GPU each read-back stalls the
- * pipeline, so snapshots may take at most this share of the training time.
- */
+/** …unless reading it back is slow: on a GPU each read-back stalls the pipeline, so snapshots may take at most this share of the time. */
 const SNAPSHOT_TIME_SHARE = 0.05;
-/** The whole model is read back this often, as the rollback point; on a GPU every read-back is a sync. */
-const ROLLBACK_EVERY_MS = 2000;
-const RATE_WINDOW_MS = 3000;
+/** A whole checkpoint (weights and optimizer state) is read this often as a point to roll back to. */
+const CHECKPOINT_EVERY_MS = 2000;
+/** Checkpoints kept: a runaway may have begun before the newest one. */
+const CHECKPOINTS_KEPT = 3;
 
 interface InFlight {
   step: number;
@@ -30,14 +46,10 @@ interface InFlight {
   read: Promise<Float32Array | Int32Array | Uint8Array>;
 }
 
-/** Yields to the worker's event loop without setTimeout's 4 ms clamp, so messages get through. */
-function nextTask(): Promise<void> {
-  return new Promise((resolve) => {
-    const channel = new MessageChannel();
-    channel.port1.onmessage = () => resolve();
-    channel.port2.postMessage(null);
-  });
-}
+type Task = ToWorker | { type: 'backend-lost' };
+
+/** Thrown inside a driver that a newer one replaced (its device was lost): it stops without touching anything. */
+class Abandoned extends Error {}
 
 function allFinite(layers: LayerSnapshot[]): boolean {
   for (const l of layers) {
@@ -46,376 +58,477 @@ function allFinite(layers: LayerSnapshot[]): boolean {
   return true;
 }
 
-/** The training loop behind the worker: one trainer at a time, driven by messages. */
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+function compact(value: number): string {
+  if (!Number.isFinite(value)) return String(value);
+  return Math.abs(value) >= 1e5 ? value.toExponential(1) : value.toFixed(1);
+}
+
+/**
+ * The training engine behind the worker. One driver at a time takes the
+ * messages in order and runs training steps between them (see protocol.ts for
+ * what that guarantees). The step count is a fact about the weights: every
+ * checkpoint carries the step it was read at, and anything that puts other
+ * weights in place (rollback, restore, a backend move) puts their step with them.
+ */
 export class TrainingSession {
-  private readonly send: (message: FromWorker, transfer?: Transferable[]) => void;
-  private generation = 0;
-  private trainer: Trainer | null = null;
-  private config: PlaygroundConfig | null = null;
-  private readonly dataCache = new Map<string, TrainingData>();
-  private running = false;
-  private pendingSteps = 0;
-  private loopDone: Promise<void> = Promise.resolve();
-  private looping = false;
-  /** Bumped to abandon a loop that may be stuck on a read from a lost GPU context. */
-  private loopToken = 0;
-  private settings: TrainerSettings | null = null;
-  private inFlight: InFlight[] = [];
-  private metricBuffer: StepMetrics[] = [];
-  private lastMetricsAt = 0;
-  private lastSnapshotAt = 0;
-  private lastRollbackAt = 0;
-  /** Adapts to how long a decoder read-back takes on this backend. */
-  private snapshotInterval = SNAPSHOT_EVERY_MS;
-  private lastGood: LayerSnapshot[] | null = null;
-  private completions: number[] = [];
+  readonly #deps: SessionDeps;
+  #generation = 0;
+  #config: PlaygroundConfig | null = null;
+  /** The live settings in force: every trainer built or rebuilt uses these. */
+  #live: LiveSettings | null = null;
+  #settings: TrainerSettings | null = null;
+  readonly #dataCache = new Map<string, TrainingData>();
+  #trainer: Trainer | null = null;
+  #running = false;
+  #pendingSteps = 0;
 
-  constructor(send: (message: FromWorker, transfer?: Transferable[]) => void) {
-    this.send = send;
+  readonly #inbox: Task[] = [];
+  #driving = false;
+  /** Bumped to abandon a driver stuck on a read from a lost device. */
+  #driverToken = 0;
+  #current: Task | null = null;
+  #idleWaiters: (() => void)[] = [];
+
+  #inFlight: InFlight[] = [];
+  #trainedSinceIdle = false;
+  readonly #metrics = new MetricsBuffer();
+  #lastMetricsAt = 0;
+  #lastSnapshotAt = 0;
+  #lastCheckpointAt = 0;
+  #snapshotInterval = SNAPSHOT_EVERY_MS;
+  /** Verified checkpoints (every step up to theirs had a healthy loss), oldest first. */
+  #checkpoints: Checkpoint[] = [];
+  readonly #runaway = new RunawayDetector();
+
+  constructor(deps: SessionDeps) {
+    this.#deps = deps;
   }
 
-  private post(message: Outgoing, transfer?: Transferable[]): void {
-    this.send({ ...message, generation: this.generation } as FromWorker, transfer);
+  /** Takes a message; it is handled after every message sent before it. */
+  receive(message: ToWorker): void {
+    this.#inbox.push(message);
+    this.#kick();
   }
 
-  async handle(message: ToWorker): Promise<void> {
-    switch (message.type) {
+  /** The active backend's device is gone: abandon whatever waits on it and carry on from the last checkpoint. */
+  backendLost(): void {
+    this.#driverToken++;
+    this.#driving = false;
+    // A message cut off mid-way runs again on the new trainer, so its reply still comes.
+    if (this.#current) this.#inbox.unshift(this.#current);
+    this.#current = null;
+    this.#inbox.unshift({ type: 'backend-lost' });
+    this.#kick();
+  }
+
+  /** Resolves once every message so far is handled and no training is going on. */
+  idle(): Promise<void> {
+    if (!this.#driving) return Promise.resolve();
+    return new Promise((resolve) => this.#idleWaiters.push(resolve));
+  }
+
+  /** For tests: the state the invariants are about. */
+  get inspect(): { running: boolean; step: number | null; live: LiveSettings | null; trainerLive: LiveSettings | null; generation: number } {
+    return {
+      running: this.#running,
+      step: this.#trainer?.step ?? null,
+      live: this.#live,
+      trainerLive: this.#trainer?.liveSettings ?? null,
+      generation: this.#generation,
+    };
+  }
+
+  dispose(): void {
+    this.#driverToken++;
+    this.#inbox.length = 0;
+    this.#disposeInFlight();
+    this.#trainer?.dispose();
+    this.#trainer = null;
+    this.#checkpoints = [];
+  }
+
+  #post(message: Outgoing, transfer?: Transferable[]): void {
+    this.#deps.send({ ...message, generation: this.#generation } as FromWorker, transfer);
+  }
+
+  #kick(): void {
+    if (this.#driving) return;
+    this.#driving = true;
+    void this.#drive(this.#driverToken);
+  }
+
+  /** Waits for a promise, then stops this driver if a newer one took over meanwhile. */
+  async #wait<T>(promise: Promise<T>, token: number): Promise<T> {
+    const value = await promise;
+    if (token !== this.#driverToken) throw new Abandoned();
+    return value;
+  }
+
+  async #drive(token: number): Promise<void> {
+    try {
+      for (;;) {
+        const task = this.#inbox.shift();
+        if (task) {
+          await this.#handleTask(task, token);
+        } else if (this.#trainer && (this.#running || this.#pendingSteps > 0)) {
+          await this.#trainOnce(this.#trainer, token);
+        } else if (this.#trainedSinceIdle) {
+          await this.#settleIdle(token);
+        } else {
+          break;
+        }
+      }
+    } catch (error) {
+      if (error instanceof Abandoned) return;
+      this.#stopWithError(error);
+    }
+    if (token !== this.#driverToken) return;
+    this.#driving = false;
+    if (this.#inbox.length > 0) return this.#kick();
+    for (const resolve of this.#idleWaiters.splice(0)) resolve();
+  }
+
+  async #handleTask(task: Task, token: number): Promise<void> {
+    this.#current = task;
+    try {
+      // Loss read-backs still pending belong to the weights as they are now: check them first.
+      await this.#drainInFlight(token);
+      await this.#handle(task, token);
+      if (task.type !== 'backend-lost') this.#deps.trace?.({ kind: 'handled', message: task });
+    } catch (error) {
+      if (error instanceof Abandoned) throw error;
+      if ('requestId' in task) this.#post({ type: 'request-failed', requestId: task.requestId, message: errorText(error) });
+      else this.#stopWithError(error);
+    } finally {
+      if (token === this.#driverToken) this.#current = null;
+    }
+  }
+
+  #stopWithError(error: unknown): void {
+    this.#running = false;
+    this.#pendingSteps = 0;
+    this.#post({ type: 'error', message: errorText(error) });
+    this.#post({ type: 'running', running: false });
+  }
+
+  async #handle(task: Task, token: number): Promise<void> {
+    switch (task.type) {
       case 'init':
-        return this.init(message.generation, message.config, message.dataUrl);
+        return this.#init(task.generation, task.config, task.dataUrl, token);
       case 'play':
-        this.running = true;
-        this.post({ type: 'running', running: true });
-        // Not awaited: later messages (reset, snapshot, encode) must not queue behind the whole run.
-        void this.startLoop();
+        if (!this.#running) this.#metrics.resetRate();
+        this.#running = true;
+        this.#post({ type: 'running', running: true });
         return;
       case 'pause':
-        this.running = false;
-        this.pendingSteps = 0;
+        this.#running = false;
+        this.#pendingSteps = 0;
+        this.#post({ type: 'running', running: false });
         return;
       case 'step':
-        this.pendingSteps += Math.max(1, Math.min(1000, Math.floor(message.count)));
-        void this.startLoop();
+        this.#pendingSteps += Math.max(1, Math.min(1000, Math.floor(task.count) || 1));
         return;
       case 'live':
-        this.setLive(message.settings);
-        return;
+        return this.#setLive(task.settings);
       case 'restore':
-        return this.restore(message.layers);
-      case 'snapshot': {
-        if (!this.trainer) throw new Error('no model to snapshot yet');
-        const layers = await this.trainer.vae.snapshot('all');
-        this.post({ type: 'snapshot', requestId: message.requestId, layers, step: this.trainer.step });
-        return;
-      }
+        return this.#restore(task, token);
+      case 'snapshot':
+        return this.#answerSnapshot(task, token);
       case 'encode-test': {
-        if (!this.trainer) throw new Error('no model to encode with yet');
-        const encoded = await this.trainer.encodeTestImage(message.index);
-        this.post({ type: 'encoded', requestId: message.requestId, image: { index: message.index, ...encoded } });
+        const trainer = this.#requireTrainer('encode an image');
+        const encoded = await this.#wait(trainer.encodeTestImage(task.index), token);
+        this.#post({ type: 'encoded', requestId: task.requestId, image: { index: task.index, ...encoded } });
         return;
       }
+      case 'backend-lost':
+        return this.#moveOffLostBackend(token);
       default: {
-        const unknown: never = message;
+        const unknown: never = task;
         throw new Error(`unknown message ${JSON.stringify(unknown)}`);
       }
     }
   }
 
-  private setLive(settings: Partial<LiveSettings>): void {
-    this.trainer?.setLive(settings);
-    if (this.config) this.config = { ...this.config, ...settings };
+  #requireTrainer(what: string): Trainer {
+    if (!this.#trainer) throw new Error(`there is no model to ${what} yet`);
+    return this.#trainer;
   }
 
-  private async init(generation: number, config: PlaygroundConfig, dataUrl: string): Promise<void> {
-    this.running = false;
-    this.pendingSteps = 0;
-    await this.loopDone;
-    this.generation = generation;
-    this.trainer?.dispose();
-    this.trainer = null;
-    this.lastGood = null;
-    this.completions = [];
-    this.config = config;
+  #setLive(settings: LiveSettings): void {
+    if (this.#live && settings.recon !== this.#live.recon) this.#runaway.reset(); // another loss, another scale
+    this.#live = { ...settings };
+    this.#trainer?.setLive(this.#live);
+  }
 
-    const data = await this.loadData(config.data, dataUrl);
-    if (generation !== this.generation) return;
-    const settings: TrainerSettings = {
+  #trainerSettings(): TrainerSettings {
+    if (!this.#settings || !this.#live) throw new Error('no model has been configured');
+    return { ...this.#settings, ...this.#live };
+  }
+
+  async #init(generation: number, config: PlaygroundConfig, dataUrl: string, token: number): Promise<void> {
+    this.#running = false;
+    this.#pendingSteps = 0;
+    this.#generation = generation;
+    this.#trainer?.dispose();
+    this.#trainer = null;
+    this.#checkpoints = [];
+    this.#runaway.reset();
+    this.#metrics.take();
+    this.#metrics.resetRate();
+    this.#trainedSinceIdle = false;
+    this.#config = config;
+    this.#live = { recon: config.recon, beta: config.beta, warmup: config.warmup, lr: config.lr };
+
+    const data = await this.#loadData(config.data, dataUrl, token);
+    this.#settings = {
       arch: { inputSize: PIXELS, hidden: config.hidden, latent: config.latent, act: config.act },
       opt: config.opt,
       batch: Math.min(config.batch, data.trainCount),
       seed: config.seed,
-      recon: config.recon,
-      beta: config.beta,
-      warmup: config.warmup,
-      lr: config.lr,
+      ...this.#live,
     };
-    this.post({ type: 'progress', stage: 'backend', loaded: 0, total: 1 });
-    const { backend, notes } = config.backend === 'auto' ? await chooseFastestBackend(data, settings) : await initBackend(config.backend);
-    if (generation !== this.generation) return;
-    this.post({ type: 'progress', stage: 'upload', loaded: 0, total: 1 });
-    this.trainer = new Trainer(data, settings);
-    this.settings = settings;
-    if (backend === 'webgl') this.watchContextLoss();
-    this.post({
+    this.#post({ type: 'progress', stage: 'backend', loaded: 0, total: 1 });
+    const { backend, notes } = await this.#wait(this.#deps.startBackend(config.backend, data, this.#trainerSettings()), token);
+    this.#post({ type: 'progress', stage: 'upload', loaded: 0, total: 1 });
+    const trainer = new Trainer(data, this.#trainerSettings());
+    this.#trainer = trainer;
+    this.#deps.watchBackend(backend, () => this.backendLost());
+    this.#post({
       type: 'ready',
       backend,
       backendNotes: notes,
       trainCount: data.trainCount,
       testCount: data.testCount,
-      stepsPerEpoch: this.trainer.stepsPerEpoch,
+      stepsPerEpoch: trainer.stepsPerEpoch,
       classNames: data.classNames,
       testLabels: data.testLabels,
     });
-    await this.publishSnapshot();
+    // Step 0 is the first checkpoint: a run that explodes at once goes back to its start.
+    await this.#publishSnapshot(token, true);
     // The untrained model's test numbers and latent cloud: the chart's and the pad's starting point.
-    await this.evaluate();
+    await this.#evaluate(token);
   }
 
-  private async loadData(name: string, dataUrl: string): Promise<TrainingData> {
-    const cached = this.dataCache.get(name);
+  async #loadData(name: string, dataUrl: string, token: number): Promise<TrainingData> {
+    const cached = this.#dataCache.get(name);
     if (cached) return cached;
-    const data = name === 'shapes' ? syntheticShapes() : mnistFromPacked(await this.download(dataUrl));
-    this.dataCache.set(name, data);
+    const data = await this.#wait(
+      this.#deps.loadData(name, dataUrl, (loaded, total) => this.#post({ type: 'progress', stage: 'download', loaded, total })),
+      token,
+    );
+    this.#dataCache.set(name, data);
     return data;
   }
 
-  private async download(url: string): Promise<Uint8Array> {
-    const response = await fetch(url);
-    if (!response.ok) throw new Error(`could not load the digits (${url}: HTTP ${response.status})`);
-    const total = Number(response.headers.get('content-length')) || 0;
-    if (!response.body) return new Uint8Array(await response.arrayBuffer());
-    const reader = response.body.getReader();
-    const parts: Uint8Array[] = [];
-    let loaded = 0;
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      parts.push(value);
-      loaded += value.length;
-      this.post({ type: 'progress', stage: 'download', loaded, total });
-    }
-    const bytes = new Uint8Array(loaded);
-    let offset = 0;
-    for (const p of parts) {
-      bytes.set(p, offset);
-      offset += p.length;
-    }
-    return bytes;
+  #data(): TrainingData {
+    const data = this.#config ? this.#dataCache.get(this.#config.data) : undefined;
+    if (!data) throw new Error('the training data is not loaded');
+    return data;
   }
 
-  private async restore(layers: LayerSnapshot[]): Promise<void> {
-    if (!this.trainer) throw new Error('no model to load weights into');
-    this.trainer.vae.restore(layers);
-    this.trainer.resetOptimizer();
-    await this.publishSnapshot();
+  #position(trainer: Trainer): RunPosition {
+    return { step: trainer.step, epoch: trainer.epoch };
+  }
+
+  async #restore(task: Extract<ToWorker, { type: 'restore' }>, token: number): Promise<void> {
+    const trainer = this.#requireTrainer('load weights into');
+    await this.#wait(trainer.restore(task.checkpoint), token);
+    this.#checkpoints = [];
+    this.#runaway.reset();
+    this.#post({ type: 'restored', requestId: task.requestId, position: this.#position(trainer) });
+    await this.#publishSnapshot(token, true);
     // Loaded weights: refresh the test numbers and latent cloud so they describe this model.
-    await this.evaluate();
+    await this.#evaluate(token);
+  }
+
+  async #answerSnapshot(task: Extract<WorkerRequest, { type: 'snapshot' }>, token: number): Promise<void> {
+    const trainer = this.#requireTrainer('save');
+    // One read at one step: no step runs until this message is done.
+    const checkpoint = await this.#wait(trainer.checkpoint(), token);
+    if (!task.withOptimizer) checkpoint.optimizer = null;
+    const buffers = checkpoint.layers.flatMap((l) => [l.weights.buffer, l.bias.buffer]);
+    if (checkpoint.optimizer) buffers.push(...checkpoint.optimizer.slots.map((s) => s.buffer));
+    this.#post({ type: 'snapshot', requestId: task.requestId, checkpoint }, buffers as ArrayBuffer[]);
   }
 
   /**
-   * After a WebGL context loss tfjs never settles its pending reads (it hangs
-   * rather than throwing), so listen for the loss, abandon the loop and carry
-   * on with wasm from the last finite snapshot.
+   * After a lost WebGL context tfjs never settles its pending reads (it hangs
+   * rather than throwing), so the old driver is abandoned and training goes on
+   * with the fallback backend from the last checkpoint, at that checkpoint's step.
    */
-  private watchContextLoss(): void {
-    const canvas = webglCanvas();
-    if (!canvas) return;
-    const generation = this.generation;
-    canvas.addEventListener(
-      'webglcontextlost',
-      (event) => {
-        event.preventDefault();
-        void this.moveOffLostContext(generation);
-      },
-      { once: true },
-    );
-  }
-
-  private async moveOffLostContext(generation: number): Promise<void> {
-    if (generation !== this.generation || !this.config || !this.settings) return;
-    const wasRunning = this.running;
-    const step = this.trainer?.step ?? 0;
-    const weights = this.lastGood;
-    this.running = false;
-    this.pendingSteps = 0;
-    this.inFlight = [];
-    this.loopToken++;
-    this.looping = false;
-    this.loopDone = Promise.resolve();
-    // Its tensors died with the context; nothing to dispose.
-    this.trainer = null;
-    const { backend } = await initBackend('wasm');
-    const data = this.dataCache.get(this.config.data);
-    if (!data || generation !== this.generation) return;
-    const trainer = new Trainer(data, this.settings);
-    if (weights) {
-      trainer.vae.restore(weights);
-      trainer.resumeAt(step);
+  async #moveOffLostBackend(token: number): Promise<void> {
+    const lost = this.#trainer;
+    if (!lost || !this.#config) return;
+    const wasRunning = this.#running;
+    this.#running = false;
+    this.#disposeInFlight();
+    this.#metrics.take();
+    this.#trainer = null;
+    try {
+      lost.dispose();
+    } catch {
+      // Its tensors may have died with the context.
     }
-    this.trainer = trainer;
-    this.post({
+    const backend = await this.#wait(this.#deps.fallbackBackend(), token);
+    const trainer = new Trainer(this.#data(), this.#trainerSettings());
+    const checkpoint = this.#checkpoints[this.#checkpoints.length - 1];
+    if (checkpoint) await this.#wait(trainer.restore(checkpoint), token);
+    this.#trainer = trainer;
+    this.#runaway.reset();
+    this.#post({
       type: 'backend-changed',
       backend,
-      message: weights
-        ? `The GPU context was lost, so training moved to ${backend} and carries on from the last snapshot (step ${step}).`
-        : `The GPU context was lost before any snapshot, so training restarted on ${backend}.`,
+      position: this.#position(trainer),
+      message: checkpoint
+        ? `The GPU context was lost, so training moved to ${backend} and carries on from the last checkpoint (step ${checkpoint.step}).`
+        : `The GPU context was lost before any checkpoint, so training restarted on ${backend}.`,
     });
-    await this.publishSnapshot();
-    if (wasRunning) {
-      this.running = true;
-      this.post({ type: 'running', running: true });
-      void this.startLoop();
-    }
+    await this.#publishSnapshot(token, true);
+    this.#running = wasRunning;
+    if (wasRunning) this.#post({ type: 'running', running: true });
   }
 
-  private startLoop(): Promise<void> {
-    if (!this.looping) {
-      this.looping = true;
-      this.loopDone = this.loop().finally(() => {
-        this.looping = false;
-      });
+  async #trainOnce(trainer: Trainer, token: number): Promise<void> {
+    const epochBefore = trainer.epoch;
+    const stats = trainer.trainStep();
+    this.#trainedSinceIdle = true;
+    this.#inFlight.push({ step: trainer.step, stats, read: stats.data() });
+    this.#deps.trace?.({ kind: 'step', step: trainer.step });
+    if (this.#pendingSteps > 0) this.#pendingSteps--;
+    while (this.#inFlight.length > MAX_IN_FLIGHT) await this.#settleOldest(token);
+    if (trainer.epoch !== epochBefore && this.#running) {
+      await this.#drainInFlight(token);
+      if (this.#trainer === trainer && this.#running) await this.#evaluate(token);
     }
-    return this.loopDone;
+    if (performance.now() - this.#lastSnapshotAt > this.#snapshotInterval) await this.#publishSnapshot(token, false);
+    await this.#wait(this.#deps.nextTask(), token);
   }
 
-  private async loop(): Promise<void> {
-    const generation = this.generation;
-    const token = this.loopToken;
+  /** Training stopped (pause, steps done, rollback): every number and the weights reach the page. */
+  async #settleIdle(token: number): Promise<void> {
+    this.#trainedSinceIdle = false;
+    await this.#drainInFlight(token);
+    this.#flushMetrics();
+    await this.#publishSnapshot(token, true);
+    this.#metrics.resetRate();
+  }
+
+  async #drainInFlight(token: number): Promise<void> {
+    while (this.#inFlight.length > 0) await this.#settleOldest(token);
+  }
+
+  #disposeInFlight(): void {
     try {
-      while ((this.running || this.pendingSteps > 0) && this.trainer && generation === this.generation && token === this.loopToken) {
-        const trainer = this.trainer;
-        const epochBefore = trainer.epoch;
-        const stats = trainer.trainStep();
-        this.inFlight.push({ step: trainer.step, stats, read: stats.data() });
-        if (this.pendingSteps > 0) this.pendingSteps--;
-        while (this.inFlight.length > MAX_IN_FLIGHT) await this.settleOldest();
-        if (trainer.epoch !== epochBefore && this.running) {
-          await this.drain();
-          await this.evaluate();
-        }
-        if (performance.now() - this.lastSnapshotAt > this.snapshotInterval) await this.publishSnapshot(false);
-        await nextTask();
-      }
-      if (token !== this.loopToken) return; // abandoned: a newer loop owns the state now
-      await this.drain();
-      this.flushMetrics();
-      await this.publishSnapshot();
-    } catch (error) {
-      if (token !== this.loopToken) return;
-      this.running = false;
-      this.post({ type: 'error', message: error instanceof Error ? error.message : String(error) });
-    } finally {
-      if (token === this.loopToken) this.post({ type: 'running', running: false });
+      for (const pending of this.#inFlight) pending.stats.dispose();
+    } catch {
+      // Tensors of a lost GPU context may refuse; they are gone either way.
     }
+    this.#inFlight = [];
   }
 
-  private async drain(): Promise<void> {
-    while (this.inFlight.length > 0) await this.settleOldest();
-  }
-
-  private async settleOldest(): Promise<void> {
-    const oldest = this.inFlight.shift()!;
-    const values = await oldest.read;
+  async #settleOldest(token: number): Promise<void> {
+    const oldest = this.#inFlight[0];
+    const values = await this.#wait(oldest.read, token);
+    this.#inFlight.shift();
     oldest.stats.dispose();
     const [recon, kl, beta] = values;
-    const total = recon + beta * kl;
-    if (!Number.isFinite(total)) {
-      await this.recoverFromBlowUp(oldest.step, recon, kl);
-      return;
-    }
+    const verdict = this.#runaway.observe(oldest.step, recon + kl);
+    if (verdict) return this.#rollBack(oldest.step, recon, kl, verdict, token);
     const now = performance.now();
-    this.completions.push(now);
-    while (this.completions.length > 2 && now - this.completions[0] > RATE_WINDOW_MS) this.completions.shift();
-    this.metricBuffer.push({ step: oldest.step, recon, kl, beta, total });
-    if (now - this.lastMetricsAt > METRICS_EVERY_MS) this.flushMetrics();
+    this.#metrics.push({ step: oldest.step, recon, kl, beta, total: recon + beta * kl }, now);
+    if (now - this.#lastMetricsAt > METRICS_EVERY_MS) this.#flushMetrics();
   }
 
-  private samplesPerSecond(): number {
-    const n = this.completions.length;
-    if (n < 2 || !this.trainer) return 0;
-    const seconds = (this.completions[n - 1] - this.completions[0]) / 1000;
-    return seconds > 0 ? ((n - 1) * this.trainer.batch) / seconds : 0;
-  }
-
-  private flushMetrics(): void {
-    this.lastMetricsAt = performance.now();
-    if (this.metricBuffer.length === 0 || !this.trainer) return;
+  #flushMetrics(): void {
+    this.#lastMetricsAt = performance.now();
+    const trainer = this.#trainer;
+    if (this.#metrics.size === 0 || !trainer) return;
     // Loss tensors still waiting to be read back are not leaks; leave them out so the count is steady.
-    const numTensors = tf.memory().numTensors - this.inFlight.length;
-    this.post({ type: 'metrics', steps: this.metricBuffer, epoch: this.trainer.epoch, samplesPerSecond: this.samplesPerSecond(), numTensors });
-    this.metricBuffer = [];
+    const numTensors = tf.memory().numTensors - this.#inFlight.length;
+    const steps = this.#metrics.take();
+    this.#post({ type: 'metrics', steps, epoch: trainer.epoch, samplesPerSecond: this.#metrics.samplesPerSecond(trainer.batch), numTensors });
   }
 
-  /** A non-finite loss: stop, drop the poisoned weights and optimizer state, go back to the last good snapshot. */
-  private async recoverFromBlowUp(step: number, recon: number, kl: number): Promise<void> {
-    this.running = false;
-    this.pendingSteps = 0;
-    for (const pending of this.inFlight) pending.stats.dispose();
-    this.inFlight = [];
-    this.flushMetrics();
-    const which = !Number.isFinite(recon) ? 'reconstruction' : !Number.isFinite(kl) ? 'KL' : 'total';
-    let restored = false;
-    if (this.trainer && this.lastGood) {
-      this.trainer.vae.restore(this.lastGood);
-      restored = true;
-    }
-    this.trainer?.resetOptimizer();
-    this.post({
-      type: 'diverged',
-      step,
+  /**
+   * The loss blew up (non-finite, or far above its recent typical value): stop,
+   * and go back to the newest checkpoint from before the excursion began —
+   * weights, optimizer state and step together.
+   */
+  async #rollBack(step: number, recon: number, kl: number, verdict: RunawayVerdict, token: number): Promise<void> {
+    const trainer = this.#requireTrainer('roll back');
+    this.#running = false;
+    this.#pendingSteps = 0;
+    this.#disposeInFlight();
+    this.#flushMetrics();
+    const before = this.#checkpoints.filter((c) => c.step < verdict.onset);
+    const target = before[before.length - 1] ?? this.#checkpoints[0];
+    // Later checkpoints may already carry the excursion's weights.
+    this.#checkpoints = target ? this.#checkpoints.filter((c) => c.step <= target.step) : [];
+    if (target) await this.#wait(trainer.restore(target), token);
+    this.#runaway.reset();
+    this.#metrics.resetRate();
+    this.#trainedSinceIdle = false;
+    const what = !Number.isFinite(recon) ? 'the reconstruction loss became non-finite' : !Number.isFinite(kl) ? 'the KL term became non-finite' : `−ELBO jumped to ${compact(verdict.value)} (typical recently: ${compact(verdict.typical)})`;
+    this.#post({
+      type: 'rolled-back',
+      position: this.#position(trainer),
       message:
-        `Training paused: the ${which} loss became non-finite at step ${step}. ` +
-        (restored ? 'The weights were rolled back to the last good snapshot. ' : '') +
+        `Training paused: at step ${step} ${what}. ` +
+        (target ? `The weights and optimizer state went back to step ${target.step}, the last checkpoint before it started. ` : '') +
         'Try a smaller learning rate (for example 0.001), a smaller β, or the Adam optimizer.',
     });
-    await this.publishSnapshot();
+    this.#post({ type: 'running', running: false });
+    await this.#publishSnapshot(token, false);
   }
 
-  private async evaluate(): Promise<void> {
-    const trainer = this.trainer;
-    if (!trainer) return;
-    const result = await trainer.evaluate();
+  async #evaluate(token: number): Promise<void> {
+    const trainer = this.#requireTrainer('evaluate');
+    const result = await this.#wait(trainer.evaluate(), token);
     const indices = trainer.exampleIndices();
-    const { originals, reconstructions } = await trainer.reconstructExamples(indices);
-    const labels = Array.from(indices, (i) => this.testLabelsOf(i));
-    const latent = trainer.vae.arch.latent;
-    this.post(
+    const { originals, reconstructions } = await this.#wait(trainer.reconstructExamples(indices), token);
+    const testLabels = this.#data().testLabels;
+    this.#post(
       {
         type: 'eval',
         metrics: { epoch: trainer.epoch, step: trainer.step, recon: result.recon, kl: result.kl, negElbo: result.recon + result.kl },
         means: result.means,
-        latent,
-        examples: { labels, originals, reconstructions },
+        latent: trainer.vae.arch.latent,
+        examples: { labels: Array.from(indices, (i) => testLabels[i]), originals, reconstructions },
       },
       [result.means.buffer, originals.buffer, reconstructions.buffer],
     );
   }
 
-  private testLabelsOf(index: number): number {
-    const data = this.config ? this.dataCache.get(this.config.data) : undefined;
-    return data ? data.testLabels[index] : -1;
-  }
-
   /**
-   * Sends the decoder's weights to the page. Every ROLLBACK_EVERY_MS (or when
-   * `full`) it reads the whole model instead and, if finite, keeps it as the
-   * point to roll back to after a blow-up or a lost GPU context.
+   * Sends the decoder to the page. Every CHECKPOINT_EVERY_MS (or when
+   * `checkpoint`) it first checks every pending loss and reads a whole
+   * checkpoint instead, kept, if finite, as a point to roll back to.
    */
-  private async publishSnapshot(full = true): Promise<void> {
-    const trainer = this.trainer;
+  async #publishSnapshot(token: number, checkpoint: boolean): Promise<void> {
+    const trainer = this.#trainer;
     if (!trainer) return;
-    const now = performance.now();
-    this.lastSnapshotAt = now;
-    const whole = full || now - this.lastRollbackAt > ROLLBACK_EVERY_MS;
-    const generation = this.generation;
-    const layers = await trainer.vae.snapshot(whole ? 'all' : 'decoder');
-    if (!whole) this.snapshotInterval = Math.max(SNAPSHOT_EVERY_MS, (performance.now() - now) / SNAPSHOT_TIME_SHARE);
-    if (generation !== this.generation || !allFinite(layers)) return;
+    const start = performance.now();
+    this.#lastSnapshotAt = start;
+    const whole = checkpoint || start - this.#lastCheckpointAt > CHECKPOINT_EVERY_MS;
+    let decoder: LayerSnapshot[];
     if (whole) {
-      this.lastGood = layers;
-      this.lastRollbackAt = now;
+      await this.#drainInFlight(token);
+      const read = await this.#wait(trainer.checkpoint(), token);
+      this.#lastCheckpointAt = start;
+      if (!allFinite(read.layers)) return;
+      if (this.#checkpoints[this.#checkpoints.length - 1]?.step !== read.step) this.#checkpoints.push(read);
+      if (this.#checkpoints.length > CHECKPOINTS_KEPT) this.#checkpoints.shift();
+      // Copies: the checkpoint is kept here, the copies are transferred away.
+      decoder = read.layers.slice(trainer.vae.encoder.length).map((l) => ({ ...l, weights: l.weights.slice(), bias: l.bias.slice() }));
+    } else {
+      decoder = await this.#wait(trainer.vae.snapshot('decoder'), token);
+      this.#snapshotInterval = Math.max(SNAPSHOT_EVERY_MS, (performance.now() - start) / SNAPSHOT_TIME_SHARE);
+      if (!allFinite(decoder)) return;
     }
-    // Copies: a backend may hand out its own storage, which must not be transferred away.
-    const decoder = (whole ? layers.slice(trainer.vae.encoder.length) : layers).map((l) => ({ ...l, weights: l.weights.slice(), bias: l.bias.slice() }));
-    this.post({ type: 'decoder', step: trainer.step, layers: decoder }, decoder.flatMap((l) => [l.weights.buffer, l.bias.buffer]));
+    this.#post({ type: 'decoder', step: trainer.step, layers: decoder }, decoder.flatMap((l) => [l.weights.buffer, l.bias.buffer]));
   }
 }

@@ -5,6 +5,7 @@ import { mixSeed, seededPermutation } from '../data/rng';
 import { reconstructionLoss } from '../model/losses';
 import { Vae, type VaeArchitecture } from '../model/vae';
 import type { TrainingData } from './dataset';
+import { makeOptimizer, optimizerFromState, optimizerStateProblem, readOptimizerState, type Checkpoint } from './checkpoint';
 
 /** Settings that can change while the model keeps its weights. */
 export interface LiveSettings {
@@ -31,17 +32,6 @@ export interface EvalResult {
 
 /** Test images go through the model in chunks of this many, so eval shapes never change. */
 export const EVAL_CHUNK = 500;
-
-function makeOptimizer(name: OptimizerName, lr: number): tf.Optimizer {
-  switch (name) {
-    case 'adam':
-      return tf.train.adam(lr);
-    case 'sgd':
-      return tf.train.sgd(lr);
-    case 'rmsprop':
-      return tf.train.rmsprop(lr);
-  }
-}
 
 /**
  * Adam and RMSProp read `learningRate` on every update, so setting it applies
@@ -114,8 +104,12 @@ export class Trainer {
     return tf.tensor1d(seededPermutation(this.data.trainCount, mixSeed(this.settings.seed, this.epochCount)), 'int32');
   }
 
-  /** Continues the step and epoch count of an earlier trainer (after moving to another backend). */
-  resumeAt(step: number): void {
+  /**
+   * Puts the run at `step`: epoch, data cursor (the seeded shuffle of that
+   * epoch) and KL warm-up all follow from it, so a run resumed here draws the
+   * same batches it would have drawn had it never stopped.
+   */
+  private moveTo(step: number): void {
     this.stepCount = step;
     this.epochCount = Math.floor(step / this.stepsPerEpoch);
     this.cursor = step % this.stepsPerEpoch;
@@ -123,15 +117,37 @@ export class Trainer {
     this.order = this.shuffledOrder();
   }
 
+  /** Weights, optimizer state and the step they belong to, read at one moment (no step may run meanwhile). */
+  async checkpoint(): Promise<Checkpoint> {
+    const step = this.stepCount;
+    const [layers, optimizer] = await Promise.all([this.vae.snapshot('all'), readOptimizerState(this.optimizer, this.settings.opt)]);
+    return { step, layers, optimizer };
+  }
+
+  /**
+   * Continues from a checkpoint: weights, optimizer state (a fresh optimizer
+   * when it has none) and step. All-or-nothing: everything is checked before
+   * anything changes.
+   */
+  async restore(checkpoint: Checkpoint): Promise<void> {
+    const { step, layers, optimizer } = checkpoint;
+    if (!Number.isInteger(step) || step < 0) throw new Error(`step ${step} is not a whole number ≥ 0`);
+    const shapes = this.vae.variables.map((v) => v.shape);
+    if (optimizer) {
+      const problem = optimizerStateProblem(optimizer, this.settings.opt, shapes.map((s) => s.reduce((a, b) => a * b, 1)));
+      if (problem) throw new Error(`the optimizer state does not fit this model: ${problem}`);
+    }
+    this.vae.checkSnapshot(layers);
+    const next = optimizer ? await optimizerFromState(optimizer, this.live.lr, shapes) : makeOptimizer(this.settings.opt, this.live.lr);
+    this.vae.restore(layers);
+    this.optimizer.dispose();
+    this.optimizer = next;
+    this.moveTo(step);
+  }
+
   setLive(next: Partial<LiveSettings>): void {
     this.live = { ...this.live, ...next };
     if (next.lr !== undefined) setLearningRate(this.optimizer, next.lr);
-  }
-
-  /** Drops the optimizer's moments (after a blow-up they may hold NaN). */
-  resetOptimizer(): void {
-    this.optimizer.dispose();
-    this.optimizer = makeOptimizer(this.settings.opt, this.live.lr);
   }
 
   /**

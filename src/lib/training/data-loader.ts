@@ -1,0 +1,33 @@
+import { mnistFromPacked, syntheticShapes, type TrainingData } from './dataset';
+
+export type DownloadProgress = (loaded: number, total: number) => void;
+
+/** Fetches the packed digits, reporting progress as bytes arrive. */
+export async function download(url: string, progress: DownloadProgress): Promise<Uint8Array> {
+  const response = await fetch(url);
+  if (!response.ok) throw new Error(`could not load the digits (${url}: HTTP ${response.status})`);
+  const total = Number(response.headers.get('content-length')) || 0;
+  if (!response.body) return new Uint8Array(await response.arrayBuffer());
+  const reader = response.body.getReader();
+  const parts: Uint8Array[] = [];
+  let loaded = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    parts.push(value);
+    loaded += value.length;
+    progress(loaded, total);
+  }
+  const bytes = new Uint8Array(loaded);
+  let offset = 0;
+  for (const p of parts) {
+    bytes.set(p, offset);
+    offset += p.length;
+  }
+  return bytes;
+}
+
+/** The named data set: MNIST from the packed file at `dataUrl`, or the generated shapes. */
+export async function loadTrainingData(name: string, dataUrl: string, progress: DownloadProgress): Promise<TrainingData> {
+  return name === 'shapes' ? syntheticShapes() : mnistFromPacked(await download(dataUrl, progress));
+}
