@@ -118,8 +118,9 @@ export class TrainingSession {
   backendLost(): void {
     this.#driverToken++;
     this.#driving = false;
-    // A message cut off mid-way runs again on the new trainer, so its reply still comes.
-    if (this.#current) this.#inbox.unshift(this.#current);
+    // A message cut off mid-way runs again on the new trainer, so its reply still comes
+    // (an interrupted move off a lost backend is replaced by the one queued here).
+    if (this.#current && this.#current.type !== 'backend-lost') this.#inbox.unshift(this.#current);
     this.#current = null;
     this.#inbox.unshift({ type: 'backend-lost' });
     this.#kick();
@@ -161,16 +162,28 @@ export class TrainingSession {
     void this.#drive(this.#driverToken);
   }
 
-  /** Waits for a promise, then stops this driver if a newer one took over meanwhile. */
+  /**
+   * Waits for a promise, then stops this driver if a newer one took over
+   * meanwhile. Every await in the driver goes through here or #checkCurrent,
+   * so an abandoned driver never touches state again.
+   */
   async #wait<T>(promise: Promise<T>, token: number): Promise<T> {
-    const value = await promise;
+    try {
+      return await promise;
+    } finally {
+      // Also on failure: an abandoned driver reports nothing.
+      this.#checkCurrent(token);
+    }
+  }
+
+  #checkCurrent(token: number): void {
     if (token !== this.#driverToken) throw new Abandoned();
-    return value;
   }
 
   async #drive(token: number): Promise<void> {
     try {
       for (;;) {
+        this.#checkCurrent(token);
         const task = this.#inbox.shift();
         if (task) {
           await this.#handleTask(task, token);
@@ -195,11 +208,13 @@ export class TrainingSession {
   async #handleTask(task: Task, token: number): Promise<void> {
     this.#current = task;
     try {
-      // Loss read-backs still pending belong to the weights as they are now: check them first.
-      await this.#drainInFlight(token);
+      // Loss read-backs still pending belong to the weights as they are now: check them first
+      // (not after a lost device: those reads never settle).
+      if (task.type !== 'backend-lost') await this.#drainInFlight(token);
       await this.#handle(task, token);
       if (task.type !== 'backend-lost') this.#deps.trace?.({ kind: 'handled', message: task });
     } catch (error) {
+      this.#checkCurrent(token);
       if (error instanceof Abandoned) throw error;
       if ('requestId' in task) this.#post({ type: 'request-failed', requestId: task.requestId, message: errorText(error) });
       else this.#stopWithError(error);
@@ -275,6 +290,7 @@ export class TrainingSession {
     this.#generation = generation;
     this.#trainer?.dispose();
     this.#trainer = null;
+    this.#settings = null;
     this.#checkpoints = [];
     this.#runaway.reset();
     this.#metrics.take();
@@ -336,6 +352,8 @@ export class TrainingSession {
 
   async #restore(task: Extract<ToWorker, { type: 'restore' }>, token: number): Promise<void> {
     const trainer = this.#requireTrainer('load weights into');
+    // Steps of the replaced weights reach the page before the move does.
+    this.#flushMetrics();
     await this.#wait(trainer.restore(task.checkpoint), token);
     this.#checkpoints = [];
     this.#runaway.reset();
@@ -361,18 +379,18 @@ export class TrainingSession {
    * with the fallback backend from the last checkpoint, at that checkpoint's step.
    */
   async #moveOffLostBackend(token: number): Promise<void> {
-    const lost = this.#trainer;
-    if (!lost || !this.#config) return;
+    // Lost while a model was being built: the init queued again builds it on a working backend.
+    if (!this.#settings) return;
     const wasRunning = this.#running;
     this.#running = false;
     this.#disposeInFlight();
-    this.#metrics.take();
-    this.#trainer = null;
+    this.#flushMetrics();
     try {
-      lost.dispose();
+      this.#trainer?.dispose();
     } catch {
       // Its tensors may have died with the context.
     }
+    this.#trainer = null;
     const backend = await this.#wait(this.#deps.fallbackBackend(), token);
     const trainer = new Trainer(this.#data(), this.#trainerSettings());
     const checkpoint = this.#checkpoints[this.#checkpoints.length - 1];
@@ -419,6 +437,7 @@ export class TrainingSession {
 
   async #drainInFlight(token: number): Promise<void> {
     while (this.#inFlight.length > 0) await this.#settleOldest(token);
+    this.#checkCurrent(token);
   }
 
   #disposeInFlight(): void {
