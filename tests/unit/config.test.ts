@@ -275,7 +275,7 @@ describe('parseConfig hand cases', () => {
     const { config, messages } = parseConfig(query);
     expect(messages.map((m) => m.key)).toEqual(['__proto__', 'constructor', 'prototype', '__proto__[polluted]', 'toString', 'foo']);
     expect(messages.every((m) => m.problem === 'unknown key' && m.used === '')).toBe(true);
-    expect(messages[0].text).toBe('"__proto__" is not a setting; ignoring it.');
+    expect(messages[0].text).toBe('"__proto__" is not a setting on this page; ignoring it.');
     expect(config.beta).toBe(2);
     expect(Object.getPrototypeOf(config)).toBe(Object.prototype);
     expect(Object.keys(config)).toEqual(Object.keys(DEFAULT_CONFIG));
