@@ -136,8 +136,9 @@ export class Vae {
         inputs: l.weights.shape[0],
         outputs: l.weights.shape[1],
         act: l.act,
-        weights: (await l.weights.data()) as Float32Array,
-        bias: (await l.bias.data()) as Float32Array,
+        // Copies: the cpu backend's data() hands out the variable's own storage.
+        weights: ((await l.weights.data()) as Float32Array).slice(),
+        bias: ((await l.bias.data()) as Float32Array).slice(),
       })),
     );
   }
