@@ -183,7 +183,7 @@ function checkDistribution(raw: string): ValueCheck<number[]> {
   if (!values.some((v) => v > 0)) return { ok: false, problem: 'bad item', why: `${quote(raw)} has no positive entry` };
   const sum = values.reduce((s, v) => s + v, 0);
   if (Math.abs(sum - 1) > SUM_TOLERANCE || values.some((v) => v > 1)) {
-    const total = Number.isFinite(sum) ? formatLabValue(sum) : `more than ${formatLabValue(Number.MAX_VALUE)}`;
+    const total = Number.isFinite(sum) ? formatLabValue(sum) : 'more than 10³⁰⁸';
     problems.push(`the entries sum to ${total}, not 1, so they are normalised`);
     values = normalize(values);
   }
