@@ -18,6 +18,123 @@ function maxDifference(a: number[], b: number[]): number {
   return a.reduce((worst, v, i) => Math.max(worst, Math.abs(v - b[i])), 0);
 }
 
+/** How a downloaded PNG compares with what the page shows, pixel by pixel (RGBA, 0–255 per channel). */
+interface PngMatch {
+  /** The PNG's size and the size of what it should show. */
+  size: string;
+  expectedSize: string;
+  compared: number;
+  /** Pixels whose largest channel difference is above the tolerance (8; 2 for the decoded image, which is copied pixel for pixel). */
+  differing: number;
+  /** Pixels of the expected picture that are not its background: a blank export of a blank screen proves nothing. */
+  inked: number;
+}
+
+/**
+ * Decodes the PNG with the browser's own decoder and compares it with the loss chart's canvas as the
+ * page shows it (on the page's surface colour).
+ */
+async function compareChartPng(page: Page, png: Buffer): Promise<PngMatch> {
+  return page.getByTestId('loss-chart').evaluate(async (chart: HTMLCanvasElement, base64: string) => {
+    const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
+    const bitmap = await createImageBitmap(new Blob([bytes], { type: 'image/png' }));
+    const pixels = (draw: (ctx: CanvasRenderingContext2D) => void, width: number, height: number) => {
+      const ctx = Object.assign(document.createElement('canvas'), { width, height }).getContext('2d')!;
+      draw(ctx);
+      return ctx.getImageData(0, 0, width, height).data;
+    };
+    const surface = getComputedStyle(document.documentElement).getPropertyValue('--surface').trim();
+    const got = pixels((ctx) => ctx.drawImage(bitmap, 0, 0), bitmap.width, bitmap.height);
+    const want = pixels((ctx) => {
+      ctx.fillStyle = surface;
+      ctx.fillRect(0, 0, chart.width, chart.height);
+      ctx.drawImage(chart, 0, 0);
+    }, chart.width, chart.height);
+    let differing = 0;
+    let inked = 0;
+    const compared = Math.min(got.length, want.length) / 4;
+    for (let i = 0; i < compared; i++) {
+      let worst = 0;
+      let ink = 0;
+      for (let c = 0; c < 4; c++) {
+        worst = Math.max(worst, Math.abs(got[4 * i + c] - want[4 * i + c]));
+        ink = Math.max(ink, Math.abs(want[4 * i + c] - want[c]));
+      }
+      if (worst > 8) differing++;
+      if (ink > 32) inked++;
+    }
+    return { size: `${bitmap.width}×${bitmap.height}`, expectedSize: `${chart.width}×${chart.height}`, compared, differing, inked };
+  }, png.toString('base64'));
+}
+
+/**
+ * Decodes the latent-view PNG and checks both halves against the page: the pad's canvas (on its surface
+ * colour, away from the marker ring) and the decoded image, each 28×28 pixel read at the centre of its
+ * scaled-up cell.
+ */
+async function compareLatentPng(page: Page, png: Buffer): Promise<{ pad: PngMatch; image: PngMatch }> {
+  return page.getByTestId('latent-pad').evaluate(async (pad: HTMLElement, base64: string) => {
+    const back = pad.querySelector('canvas')!;
+    const decoded = document.querySelector<HTMLCanvasElement>('[data-testid="decoded"]')!;
+    const marker = pad.querySelector('.marker')!.getBoundingClientRect();
+    const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
+    const bitmap = await createImageBitmap(new Blob([bytes], { type: 'image/png' }));
+    const read = (source: CanvasImageSource, width: number, height: number, background?: string) => {
+      const ctx = Object.assign(document.createElement('canvas'), { width, height }).getContext('2d')!;
+      if (background) {
+        ctx.fillStyle = background;
+        ctx.fillRect(0, 0, width, height);
+      }
+      ctx.drawImage(source, 0, 0);
+      const data = ctx.getImageData(0, 0, width, height).data;
+      return (x: number, y: number) => Array.from(data.subarray(4 * (y * width + x), 4 * (y * width + x) + 4));
+    };
+    const got = read(bitmap, bitmap.width, bitmap.height);
+    const side = back.height;
+    const gap = Math.round(side * 0.05);
+    const match = (expectedSize: string, points: [number, number, number[]][], background: number[], tolerance: number) => {
+      let differing = 0;
+      let inked = 0;
+      for (const [x, y, want] of points) {
+        const have = got(x, y);
+        if (want.some((v, c) => Math.abs(v - have[c]) > tolerance)) differing++;
+        if (want.some((v, c) => Math.abs(v - background[c]) > 32)) inked++;
+      }
+      return { size: `${bitmap.width}×${bitmap.height}`, expectedSize, compared: points.length, differing, inked };
+    };
+
+    // The pad: every 3rd pixel, skipping a disc around the marker the export draws as a ring.
+    const css = getComputedStyle(back);
+    const padPixel = read(back, back.width, back.height, css.getPropertyValue('--surface-2').trim());
+    const scale = back.width / back.getBoundingClientRect().width;
+    const box = back.getBoundingClientRect();
+    const mx = (marker.left + marker.width / 2 - box.left) * scale;
+    const my = (marker.top + marker.height / 2 - box.top) * scale;
+    const padPoints: [number, number, number[]][] = [];
+    for (let y = 0; y < back.height; y += 3) {
+      for (let x = 0; x < back.width; x += 3) {
+        if (Math.hypot(x - mx, y - my) > 14 * scale) padPoints.push([gap + x, gap + y, padPixel(x, y)]);
+      }
+    }
+    // The decoded image, scaled from 28×28 to the pad's height with crisp pixels: each cell is read near
+    // its corners as well as its centre (a smoothed copy blends neighbours there; Chrome's scaled copy
+    // itself is off by at most 1 grey level).
+    const imagePixel = read(decoded, decoded.width, decoded.height);
+    const cell = side / decoded.width;
+    const imagePoints: [number, number, number[]][] = [];
+    for (let j = 0; j < decoded.height; j++) {
+      for (let i = 0; i < decoded.width; i++) {
+        for (const [u, v] of [[0.5, 0.5], [0.15, 0.15], [0.85, 0.15], [0.15, 0.85], [0.85, 0.85]]) {
+          imagePoints.push([Math.floor(back.width + 2 * gap + (i + u) * cell), Math.floor(gap + (j + v) * cell), imagePixel(i, j)]);
+        }
+      }
+    }
+    const expectedSize = `${back.width + 3 * gap + side}×${side + 2 * gap}`;
+    // Ink for the pad: unlike its empty background; for the image: unlike the export's margin (the page surface).
+    return { pad: match(expectedSize, padPoints, padPixel(0, 0), 8), image: match(expectedSize, imagePoints, got(0, 0), 2) };
+  }, png.toString('base64'));
+}
+
 /** Puts the pad at a fixed spot with the keyboard; returns its aria-valuetext. */
 async function placePad(page: Page): Promise<string> {
   const pad = page.getByTestId('latent-pad');
@@ -185,7 +302,8 @@ test('presets are real links; opening one after training started asks first', as
 });
 
 test('metrics CSV, loss chart PNG, latent view PNG and PyTorch script download', async ({ page, consoleErrors }) => {
-  await page.goto(SMALL);
+  // A large step size, so two steps already give the decoded image some structure to compare.
+  await page.goto(`${SMALL}&lr=0.05`);
   await waitReady(page);
   await trainSteps(page, 2);
   const save = async (testId: string) => {
@@ -197,11 +315,20 @@ test('metrics CSV, loss chart PNG, latent view PNG and PyTorch script download',
   expect(lines[0]).toBe('step,recon,kl,beta,total');
   expect(lines[1]).toMatch(/^1,\d+(\.\d+)?(e[+-]?\d+)?,[-\d.e+]+,1,[\d.e+]+$/);
   expect(lines).toContain('epoch,step,test_recon,test_kl,test_neg_elbo');
-  for (const id of ['export-chart', 'export-latent']) {
-    const png = await save(id);
-    expect(png.name).toMatch(/\.png$/);
-    expect(png.bytes.subarray(1, 4).toString('latin1')).toBe('PNG');
-    expect(png.bytes.length).toBeGreaterThan(1000);
+  // The PNGs must show what the page shows: decoded, and compared pixel by pixel with the canvases.
+  const chart = await save('export-chart');
+  expect(chart.name).toMatch(/\.png$/);
+  const chartMatch = await compareChartPng(page, chart.bytes);
+  expect(chartMatch.size).toBe(chartMatch.expectedSize);
+  expect(chartMatch.inked).toBeGreaterThan(500);
+  expect(chartMatch.differing, JSON.stringify(chartMatch)).toBeLessThanOrEqual(chartMatch.compared * 0.001);
+  const latent = await save('export-latent');
+  expect(latent.name).toMatch(/\.png$/);
+  const latentMatch = await compareLatentPng(page, latent.bytes);
+  for (const part of [latentMatch.pad, latentMatch.image]) {
+    expect(part.size, JSON.stringify(latentMatch)).toBe(part.expectedSize);
+    expect(part.inked, JSON.stringify(latentMatch)).toBeGreaterThan(20);
+    expect(part.differing, JSON.stringify(latentMatch)).toBeLessThanOrEqual(part.compared * 0.01);
   }
   const script = await save('export-pytorch');
   expect(script.name).toBe('vae_mnist_z2_32.py');

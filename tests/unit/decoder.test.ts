@@ -182,12 +182,24 @@ describe('Vae snapshot / restore', () => {
     b.dispose();
   });
 
-  it('the snapshot is a copy: later training does not change it', async () => {
+  it('the snapshot is a copy: writes into the model storage, in place or by assign, do not reach it', async () => {
     const vae = new Vae(arch, 4);
-    const snap = await vae.snapshot('decoder');
-    const copy = snap.map((l) => Float32Array.from(l.weights));
-    tf.tidy(() => vae.decoder[0].weights.assign(tf.zerosLike(vae.decoder[0].weights)));
-    snap.forEach((l, i) => expect(maxAbsDiff(l.weights, copy[i])).toBe(0));
+    const snap = await vae.snapshot('all');
+    const before = snap.map((l) => [Float32Array.from(l.weights), Float32Array.from(l.bias)]);
+    const layers = [...vae.encoder, ...vae.decoder];
+    // In place: on the cpu backend dataSync() hands out the variable's own storage, so an aliasing
+    // snapshot would see these writes. Check that they did reach the variable, or this proves nothing.
+    layers.forEach((l) => {
+      l.weights.dataSync().fill(7);
+      l.bias.dataSync().fill(-7);
+    });
+    expect((await layers[0].weights.data())[0], 'the in-place write reached the variable').toBe(7);
+    // By assign (what the optimizer does): storage is swapped, not written.
+    tf.tidy(() => layers.forEach((l) => l.weights.assign(tf.zerosLike(l.weights))));
+    snap.forEach((l, i) => {
+      expect(maxAbsDiff(l.weights, before[i][0]), `layer ${i} weights`).toBe(0);
+      expect(maxAbsDiff(l.bias, before[i][1]), `layer ${i} bias`).toBe(0);
+    });
     vae.dispose();
   });
 

@@ -9,7 +9,26 @@ import {
   serializeLab,
   type LabState,
 } from '../../src/lib/learn/url';
-import { klDivergence } from '../../src/lib/learn/math';
+import {
+  bernoulliKl,
+  bernoulliNll,
+  covarianceEllipse,
+  crossEntropy,
+  entropy,
+  fitStep,
+  gaussianKl,
+  gaussianNll,
+  halfSquaredError,
+  information,
+  klDivergence,
+  klFor,
+  klTerms,
+  mixtureLogPdf,
+  mixtureMoments,
+  mvnKl,
+  numericalGaussianKl,
+  type GaussianMixture1D,
+} from '../../src/lib/learn/math';
 import { mulberry32 } from '../../src/lib/data/rng';
 
 /** The app's seeded PRNG: small and reproducible. */
@@ -40,6 +59,37 @@ function stateProblems(state: LabState): string[] {
   if (state.p.length !== state.q.length) problems.push('p/q length');
   return problems;
 }
+
+/**
+ * What the lab's panels compute from a parsed state (entropy, KL, closed forms, fitting, pixel losses).
+ * Throws where a panel would throw; returns every number a panel would show.
+ */
+function panelNumbers(state: LabState): number[] {
+  const { p, q, unit } = state;
+  const numbers = [entropy(p, unit), entropy(q, unit), crossEntropy(p, q, unit), crossEntropy(q, p, unit)];
+  for (const table of [klTerms(p, q, unit), klTerms(q, p, unit)]) numbers.push(table.total);
+  for (const pi of p) numbers.push(information(pi, unit));
+  numbers.push(bernoulliKl(state.bp, state.bq, unit), bernoulliKl(state.bq, state.bp, unit));
+  numbers.push(klDivergence([state.bp, 1 - state.bp], [state.bq, 1 - state.bq], unit));
+  const g1 = { mean: state.m1, sd: state.s1 };
+  const g2 = { mean: state.m2, sd: state.s2 };
+  numbers.push(gaussianKl(g1, g2, unit), gaussianKl(g2, g1, unit), numericalGaussianKl(g1, g2, unit));
+  const mvn = ([mx, my, sx, sy, r]: number[]) => ({ mean: [mx, my], cov: [[sx * sx, r * sx * sy], [r * sx * sy, sy * sy]] });
+  numbers.push(mvnKl(mvn(state.g1), mvn(state.g2), unit), mvnKl(mvn(state.g2), mvn(state.g1), unit));
+  for (const g of [state.g1, state.g2]) numbers.push(covarianceEllipse([g[0], g[1]], mvn(g).cov).rx);
+  const target: GaussianMixture1D = { weights: [state.w, 1 - state.w], means: [state.a, state.b], sds: [state.sd, state.sd] };
+  numbers.push(mixtureMoments(target).variance, mixtureLogPdf(state.a, target));
+  for (const direction of ['forward', 'reverse'] as const) {
+    const start = { mu: state.a + 0.5, logSigma: Math.log(0.8) };
+    const stepped = fitStep({ target, q: start, iteration: 0 }, direction, 0.1, { maxStep: 0.06 }).state.q;
+    numbers.push(klFor(direction, target, stepped), stepped.mu, stepped.logSigma);
+  }
+  numbers.push(bernoulliNll(state.x, state.xh, unit), gaussianNll(state.x, state.xh, state.sigma, unit), halfSquaredError(state.x, state.xh, unit));
+  return numbers;
+}
+
+/** Numbers at and beyond what a double can hold, for links that try to break the lab's math. */
+const EXTREMES = ['1e308', '1.7976931348623157e308', '-1e308', '1e-320', '5e-324', '-5e-324', '1.0000005', '0.9999995', '1e-9', '0', '-0', '1e16', '123456789012345678901234567890'];
 
 describe('parseLab', () => {
   it('opens the KL panel with the seed example exactly as typed', () => {
@@ -141,6 +191,87 @@ describe('parseLab', () => {
       expect(stateProblems(state), query).toEqual([]);
       for (const m of messages) expect(m.text.length, query).toBeGreaterThan(0);
     }
+  });
+});
+
+describe('links that tried to break the lab', () => {
+  it('normalises weights whose sum overflows instead of leaving P all zero (the lab hung on this link)', () => {
+    const { state, messages } = parseLab('panel=kl&p=1e308,1e308');
+    expect(state.p).toEqual([0.5, 0.5]);
+    expect(messages).toHaveLength(1);
+    expect(messages[0]).toMatchObject({ key: 'p', problem: 'normalised', used: '0.5,0.5' });
+    expect(messages[0].text).toMatch(/^"p": .*sum to more than .*, not 1, so they are normalised; using 0\.5,0\.5\.$/);
+    expect(() => panelNumbers(state)).not.toThrow();
+    const [a, b, c] = parseLab('p=1.7976931348623157e308,1,1e308').state.p;
+    expect(a).toBeCloseTo(1.7976931348623157 / 2.7976931348623157, 12);
+    expect(c).toBeCloseTo(1 / 2.7976931348623157, 12);
+    expect(b).toBeGreaterThan(0);
+  });
+
+  it('normalises an entry above 1 even when the sum is within the slack of 1 (information(p) needs p ≤ 1)', () => {
+    const { state, messages } = parseLab('p=1.0000005,0');
+    expect(state.p).toEqual([1, 0]);
+    expect(messages[0]).toMatchObject({ key: 'p', problem: 'normalised', used: '1,0' });
+    expect(() => panelNumbers(state)).not.toThrow();
+  });
+
+  it('keeps subnormal and tiny probabilities as they are and refuses lists whose entries all read as 0', () => {
+    expect(parseLab('p=1e-320,1').state.p).toEqual([1e-320, 1]);
+    expect(parseLab('p=5e-324,5e-324').state.p).toEqual([0.5, 0.5]);
+    const gone = parseLab('p=1e-400,1e-999');
+    expect(gone.state.p).toEqual([0.5, 0.3, 0.2]);
+    expect(gone.messages[0]).toMatchObject({ key: 'p', problem: 'bad item', used: '0.5,0.3,0.2' });
+    expect(gone.messages[0].text).toContain('no positive entry');
+  });
+
+  it('caps the number of settings read from one link and says so', () => {
+    const { state, messages } = parseLab(`${'zz=1&'.repeat(60)}panel=kl`);
+    expect(state.panel).toBe('entropy');
+    expect(messages.map((m) => m.problem)).toEqual(['too many settings', 'unknown key']);
+    expect(messages[0].text).toContain('61 settings (limit 50)');
+  });
+
+  it('gives every key and every extreme number a state the panels can compute, with finite or infinite (never NaN) results', () => {
+    const failures: string[] = [];
+    const keys = LAB_SPECS.map((spec) => spec.key);
+    const lists = [...EXTREMES.map((x) => `${x},${x}`), ...EXTREMES.map((x) => `${x},1,0`), `${EXTREMES.join(',')}`, Array(11).fill('1e308').join(','), '1e308,-1e308'];
+    for (const key of keys) {
+      for (const raw of [...EXTREMES, ...lists]) {
+        const query = `${key}=${encodeURIComponent(raw)}`;
+        try {
+          const { state, messages } = parseLab(query);
+          const problems = stateProblems(state);
+          const nan = panelNumbers(state).filter((v) => Number.isNaN(v));
+          if (problems.length || nan.length) failures.push(`${query}: ${problems.join('; ')} ${nan.length} NaN`);
+          for (const m of messages) if (m.key === key && !m.text.includes(`using ${m.used}.`)) failures.push(`${query}: message without the value used`);
+        } catch (error) {
+          failures.push(`${query}: threw ${String(error)}`);
+        }
+      }
+    }
+    expect(failures.slice(0, 5)).toEqual([]);
+  });
+
+  it('survives random links built from extreme numbers, with states inside every bound', () => {
+    const random = makeRandom(2024);
+    const pick = <T>(items: readonly T[]) => items[Math.floor(random() * items.length)];
+    const failures: string[] = [];
+    for (let trial = 0; trial < 600; trial++) {
+      const parts = Array.from({ length: 1 + Math.floor(random() * 6) }, () => {
+        const spec = pick(LAB_SPECS);
+        const count = spec.kind === 'dist' || spec.kind === 'tuple' ? 1 + Math.floor(random() * 12) : 1;
+        return `${spec.key}=${Array.from({ length: count }, () => pick(EXTREMES)).join(',')}`;
+      });
+      const query = parts.join('&');
+      try {
+        const { state } = parseLab(query);
+        const problems = stateProblems(state);
+        if (problems.length || panelNumbers(state).some((v) => Number.isNaN(v))) failures.push(`${query}: ${problems.join('; ')}`);
+      } catch (error) {
+        failures.push(`${query}: threw ${String(error)}`);
+      }
+    }
+    expect(failures.slice(0, 5)).toEqual([]);
   });
 });
 

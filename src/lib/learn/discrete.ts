@@ -32,9 +32,12 @@ export function normalize(weights: readonly number[]): number[] {
   weights.forEach((w, i) => {
     if (!Number.isFinite(w) || w < 0) throw new RangeError(`Weight ${i} must be a finite number ≥ 0, got ${w}`);
   });
-  const sum = weights.reduce((a, b) => a + b, 0);
-  if (sum === 0) throw new RangeError('Cannot normalize weights that are all zero');
-  return weights.map((w) => w / sum);
+  const largest = weights.reduce((a, b) => Math.max(a, b), 0);
+  if (largest === 0) throw new RangeError('Cannot normalize weights that are all zero');
+  // Dividing by the largest first keeps the sum finite (1e308 + 1e308 would be ∞ and every share 0).
+  const scaled = weights.map((w) => w / largest);
+  const sum = scaled.reduce((a, b) => a + b, 0);
+  return scaled.map((w) => w / sum);
 }
 
 function assertSameLength(p: readonly number[], q: readonly number[]): void {

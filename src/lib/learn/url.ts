@@ -1,12 +1,15 @@
 /**
- * The Learn lab's state <-> URL query string. Links are untrusted input, read in the same style as the
- * playground's (config/url.ts): parsing never throws, never touches prototypes, caps every size, and
- * explains each value it rejects, naming the parameter, what was wrong and the value used instead.
- *
- * A value of the wrong form falls back to the default; a well-formed value out of range is clamped.
- * A distribution that does not sum to 1 is normalised (and the message says so).
+ * The Learn lab's state <-> URL query string. Reading a link, its caps and the wording of its messages are
+ * the playground's too (url/query.ts, url/values.ts); this file adds the lab's table, its distributions
+ * and 2-D Gaussians. A distribution that does not sum to 1 is normalised (and the message says so).
  */
+import { normalize } from './discrete';
 import type { InfoUnit } from './units';
+import { quote, readLink, valueMessage, writeLink, type LinkMessage } from '../url/query';
+import { checkNumber, checkOption, checkPresent, clamp, readNumberList, type ValueCheck } from '../url/values';
+
+export { MAX_QUERY_LENGTH, MAX_VALUE_LENGTH } from '../url/query';
+export type LabMessage = LinkMessage;
 
 export const PANELS = ['entropy', 'kl', 'closed', 'fit', 'recon', 'elbo'] as const;
 export type PanelId = (typeof PANELS)[number];
@@ -16,9 +19,6 @@ export const MIN_OUTCOMES = 2;
 export const MAX_OUTCOMES = 10;
 /** Hand-typed distributions such as 0.33,0.33,0.34 are kept as typed within this slack of Σ = 1. */
 export const SUM_TOLERANCE = 1e-6;
-export const MAX_QUERY_LENGTH = 2000;
-export const MAX_VALUE_LENGTH = 200;
-const ECHO_LENGTH = 40;
 
 /** Everything the lab's panels show, flat so that each field is one URL key. */
 export interface LabState {
@@ -49,15 +49,6 @@ export interface LabState {
   x: number;
   xh: number;
   sigma: number;
-}
-
-export interface LabMessage {
-  /** The URL key concerned; '' for the link as a whole. */
-  key: string;
-  problem: 'empty' | 'too long' | 'not a number' | 'out of range' | 'unknown option' | 'bad item' | 'item count' | 'normalised' | 'mismatch' | 'unknown key' | 'duplicate' | 'query too long';
-  /** The value used instead, as written in a link; '' when the key is ignored. */
-  used: string;
-  text: string;
 }
 
 interface NumberSpec { kind: 'number'; key: NumberKey; min: number; max: number; integer?: boolean; fallback: number }
@@ -102,35 +93,26 @@ export function defaultLabState(): LabState {
   return state as unknown as LabState;
 }
 
-// Plain decimal only: Number() would also accept "0x10", "Infinity" and "".
-const DECIMAL = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:e[+-]?\d+)?$/i;
-
-type Checked = { value: LabValue; message?: LabMessage };
 type LabValue = string | number | number[];
 
 /** Reads a lab link's query (with or without '?'). Never throws. */
 export function parseLab(search: string): { state: LabState; messages: LabMessage[] } {
   const state = defaultLabState();
-  const messages: LabMessage[] = [];
-  const given = new Set<string>();
-  const unknown = new Set<string>();
-  for (const [key, raw] of readParams(typeof search === 'string' ? search : '', messages)) {
-    const spec = SPEC_BY_KEY.get(key);
-    if (!spec) {
-      if (!unknown.has(key)) messages.push({ key, problem: 'unknown key', used: '', text: `${quote(key)} is not a setting of the lab; ignoring it.` });
-      unknown.add(key);
-      continue;
-    }
-    if (given.has(key)) {
-      const used = formatLabValue(read(state, spec.key));
-      messages.push({ key, problem: 'duplicate', used, text: `${quote(key)} appears more than once; ignoring the repeat ${quote(raw)} and using ${used}.` });
-      continue;
-    }
-    given.add(key);
-    const checked = checkValue(spec, raw);
-    write(state, spec.key, checked.value);
-    if (checked.message) messages.push(checked.message);
-  }
+  const { given, messages } = readLink<Spec>(search, {
+    fieldFor: (key) => SPEC_BY_KEY.get(key),
+    apply(spec, raw) {
+      const check = (checkPresent(raw) ?? checkValue(spec, raw)) as ValueCheck<LabValue | readonly number[]>;
+      if (check.ok) {
+        write(state, spec.key, check.value as LabValue);
+        return null;
+      }
+      const fallback = check.fallback ?? spec.fallback;
+      const value: LabValue = Array.isArray(fallback) ? [...fallback] : (fallback as LabValue);
+      write(state, spec.key, value);
+      return valueMessage(spec.key, check.problem, check.why, formatLabValue(value));
+    },
+    current: (spec) => formatLabValue(read(state, spec.key)),
+  });
   reconcileOutcomes(state, given, messages);
   return { state, messages };
 }
@@ -152,9 +134,8 @@ function reconcileOutcomes(state: LabState, given: ReadonlySet<string>, messages
 /** The link for a state: panel first, then only the values that differ from the defaults. */
 export function serializeLab(state: LabState): string {
   const defaults = defaultLabState();
-  return LAB_SPECS.filter((spec) => spec.key === 'panel' || !sameValue(read(state, spec.key), read(defaults, spec.key)))
-    .map((spec) => `${spec.key}=${encodeURIComponent(formatLabValue(read(state, spec.key))).replace(/%2C/g, ',')}`)
-    .join('&');
+  const written = LAB_SPECS.filter((spec) => spec.key === 'panel' || !sameValue(read(state, spec.key), read(defaults, spec.key)));
+  return writeLink(written.map((spec) => [spec.key, formatLabValue(read(state, spec.key))]));
 }
 
 /** Numbers in shortest form after rounding to 8 decimals (float noise such as 0.30000000000000004 dropped). */
@@ -165,45 +146,30 @@ export function formatLabValue(value: LabValue): string {
 
 // --- Checking one value ------------------------------------------------------
 
-function checkValue(spec: Spec, raw: string): Checked {
-  if (raw.length > MAX_VALUE_LENGTH) return reject(spec, 'too long', `the value is ${raw.length} characters long (limit ${MAX_VALUE_LENGTH})`, spec.fallback);
-  if (raw.trim() === '') return reject(spec, 'empty', 'the value is empty', spec.fallback);
+function checkValue(spec: Spec, raw: string): ValueCheck<LabValue | readonly number[]> {
   switch (spec.kind) {
     case 'enum':
-      return spec.options.includes(raw) ? { value: raw } : reject(spec, 'unknown option', `${quote(raw)} is not one of ${spec.options.join(', ')}`, spec.fallback);
+      return checkOption(raw, spec.options);
     case 'number':
-      return checkNumber(spec, raw);
+      return checkNumber(raw, spec);
     case 'dist':
-      return checkDistribution(spec, raw);
+      return checkDistribution(raw);
     case 'tuple':
       return checkTuple(spec, raw);
   }
 }
 
-function checkNumber(spec: NumberSpec, raw: string): Checked {
-  const text = raw.trim();
-  const value = DECIMAL.test(text) ? Number(text) + 0 : NaN; // + 0 turns -0 into 0
-  if (!Number.isFinite(value)) return reject(spec, 'not a number', `${quote(raw)} is not a finite number`, spec.fallback);
-  if (spec.integer && !Number.isInteger(value)) return reject(spec, 'not a number', `${quote(raw)} is not a whole number`, spec.fallback);
-  if (value < spec.min || value > spec.max) {
-    return reject(spec, 'out of range', `${quote(raw)} is out of range (${spec.min}–${spec.max})`, Math.min(spec.max, Math.max(spec.min, value)));
+/**
+ * 2–10 non-negative weights. Kept as typed when they already sum to 1 (within SUM_TOLERANCE) and none is
+ * above 1; otherwise normalised, which also copes with weights whose sum overflows (1e308,1e308).
+ */
+function checkDistribution(raw: string): ValueCheck<number[]> {
+  const read = readNumberList(raw, 'decimal');
+  if (!read.ok) return read;
+  const numbers = read.value;
+  if (numbers.length < MIN_OUTCOMES) {
+    return { ok: false, problem: 'too few items', why: `${quote(raw)} has ${numbers.length} outcome, fewer than ${MIN_OUTCOMES}` };
   }
-  return { value };
-}
-
-function splitNumbers(raw: string): { numbers: number[]; bad: string | null } {
-  const items = raw.split(',').map((item) => item.trim());
-  const bad = items.find((item) => !DECIMAL.test(item) || !Number.isFinite(Number(item)));
-  return { numbers: items.map((item) => Number(item) + 0), bad: bad ?? null };
-}
-
-function checkDistribution(spec: DistSpec, raw: string): Checked {
-  const { numbers, bad } = splitNumbers(raw);
-  if (bad !== null) {
-    const what = bad === '' ? 'an empty entry' : `an entry that is not a finite number (${quote(bad)})`;
-    return reject(spec, 'bad item', `${quote(raw)} has ${what}`, spec.fallback);
-  }
-  if (numbers.length < MIN_OUTCOMES) return reject(spec, 'item count', `${quote(raw)} has ${numbers.length} outcome, fewer than ${MIN_OUTCOMES}`, spec.fallback);
   const problems: string[] = [];
   let values = numbers;
   if (values.length > MAX_OUTCOMES) {
@@ -214,60 +180,27 @@ function checkDistribution(spec: DistSpec, raw: string): Checked {
     problems.push('probabilities cannot be negative, so negative entries are set to 0');
     values = values.map((v) => Math.max(0, v));
   }
+  if (!values.some((v) => v > 0)) return { ok: false, problem: 'bad item', why: `${quote(raw)} has no positive entry` };
   const sum = values.reduce((s, v) => s + v, 0);
-  if (sum === 0) return reject(spec, 'bad item', `${quote(raw)} has no positive entry`, spec.fallback);
-  if (Math.abs(sum - 1) > SUM_TOLERANCE) {
-    problems.push(`the entries sum to ${formatLabValue(sum)}, not 1, so they are normalised`);
-    values = values.map((v) => v / sum);
+  if (Math.abs(sum - 1) > SUM_TOLERANCE || values.some((v) => v > 1)) {
+    const total = Number.isFinite(sum) ? formatLabValue(sum) : 'more than 10³⁰⁸';
+    problems.push(`the entries sum to ${total}, not 1, so they are normalised`);
+    values = normalize(values);
   }
-  if (problems.length === 0) return { value: values };
-  const problem = numbers.length > MAX_OUTCOMES ? 'item count' : numbers.some((v) => v < 0) ? 'out of range' : 'normalised';
-  return reject(spec, problem, `${quote(raw)}: ${problems.join('; ')}`, values);
+  if (problems.length === 0) return { ok: true, value: values };
+  const problem = numbers.length > MAX_OUTCOMES ? 'too many items' : numbers.some((v) => v < 0) ? 'out of range' : 'normalised';
+  return { ok: false, problem, why: `${quote(raw)}: ${problems.join('; ')}`, fallback: values };
 }
 
-function checkTuple(spec: TupleSpec, raw: string): Checked {
-  const { numbers, bad } = splitNumbers(raw);
+function checkTuple(spec: TupleSpec, raw: string): ValueCheck<number[]> {
+  const read = readNumberList(raw, 'decimal');
   const shape = `${spec.names.length} numbers (${spec.names.join(', ')})`;
-  if (bad !== null || numbers.length !== spec.names.length) return reject(spec, 'bad item', `${quote(raw)} is not ${shape}`, spec.fallback);
-  const clamped = numbers.map((v, i) => Math.min(spec.max[i], Math.max(spec.min[i], v)));
-  const outside = spec.names.filter((_, i) => clamped[i] !== numbers[i]);
-  if (outside.length === 0) return { value: numbers };
-  const ranges = outside.map((name) => {
-    const i = spec.names.indexOf(name);
-    return `${name} ${spec.min[i]}–${spec.max[i]}`;
-  });
-  return reject(spec, 'out of range', `${quote(raw)} is out of range (${ranges.join(', ')})`, clamped);
-}
-
-function reject(spec: Spec, problem: LabMessage['problem'], why: string, fallback: LabValue | readonly number[]): Checked {
-  const value: LabValue = Array.isArray(fallback) ? [...fallback] : (fallback as LabValue);
-  const used = formatLabValue(value);
-  return { value, message: { key: spec.key, problem, used, text: `${quote(spec.key)}: ${why}; using ${used}.` } };
-}
-
-// --- Reading the query -------------------------------------------------------
-
-function readParams(search: string, messages: LabMessage[]): [string, string][] {
-  let query = search.startsWith('?') ? search.slice(1) : search;
-  if (query.length > MAX_QUERY_LENGTH) {
-    const text = `The link's settings are ${query.length} characters long (limit ${MAX_QUERY_LENGTH}); everything after the first ${MAX_QUERY_LENGTH} was ignored.`;
-    messages.push({ key: '', problem: 'query too long', used: '', text });
-    const cutCleanly = query[MAX_QUERY_LENGTH] === '&';
-    query = query.slice(0, MAX_QUERY_LENGTH);
-    // Drop the parameter cut in half rather than apply a truncated value.
-    if (!cutCleanly) query = query.slice(0, Math.max(0, query.lastIndexOf('&')));
-  }
-  try {
-    return [...new URLSearchParams(query)];
-  } catch {
-    return [];
-  }
-}
-
-/** Quotes untrusted text for a message, cut to a readable length (by code point). */
-function quote(text: string): string {
-  const chars = Array.from(text);
-  return JSON.stringify(chars.length > ECHO_LENGTH ? `${chars.slice(0, ECHO_LENGTH).join('')}…` : text);
+  if (!read.ok || read.value.length !== spec.names.length) return { ok: false, problem: 'bad item', why: `${quote(raw)} is not ${shape}` };
+  const numbers = read.value;
+  const clamped = numbers.map((v, i) => clamp(v, spec.min[i], spec.max[i]));
+  const outside = spec.names.flatMap((name, i) => (clamped[i] === numbers[i] ? [] : [`${name} ${spec.min[i]}–${spec.max[i]}`]));
+  if (outside.length === 0) return { ok: true, value: numbers };
+  return { ok: false, problem: 'out of range', why: `${quote(raw)} is out of range (${outside.join(', ')})`, fallback: clamped };
 }
 
 // Keys always come from LAB_SPECS, whose kind fixes the value's type.
