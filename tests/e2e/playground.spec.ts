@@ -61,12 +61,19 @@ test('dragging the latent pad and pressing arrow keys change the decoded image',
   expect(consoleErrors).toEqual([]);
 });
 
-test('Step trains exactly one batch', async ({ page }) => {
-  await page.goto('./?backend=webgl');
+test('Step trains exactly one batch, and no more', async ({ page }) => {
+  await page.goto('./?backend=wasm&hidden=64,32');
   await expect(page.getByTestId('play')).toBeEnabled({ timeout: 60_000 });
   await page.getByTestId('step-button').click();
   await expect(page.getByTestId('step')).toHaveText('1', { timeout: 60_000 });
   await expect(page.getByTestId('loss-total')).toHaveText(/^\d+\.\d+$/);
+  // A step that kept training would show here within a couple of seconds.
+  await page.waitForTimeout(2000);
+  await expect(page.getByTestId('step')).toHaveText('1');
+  await page.getByTestId('step-button').click();
+  await expect(page.getByTestId('step')).toHaveText('2', { timeout: 60_000 });
+  await page.waitForTimeout(1500);
+  await expect(page.getByTestId('step')).toHaveText('2');
 });
 
 test('a corrupt data file gives a clear error on the page, not a blank screen', async ({ page }) => {
@@ -118,15 +125,26 @@ test('reconstructions, prior samples and the decoded-grid view render from the m
   expect(consoleErrors).toEqual([]);
 });
 
-test('a lost WebGL context moves training to wasm and keeps the progress', async ({ page }) => {
+/** The step a notice quotes ("… step 123 …", the last one named). */
+async function quotedStep(page: Page, pattern: RegExp): Promise<number> {
+  const text = (await page.getByTestId('notice').textContent()) ?? '';
+  const match = pattern.exec(text);
+  expect(match, `notice: ${text}`).not.toBeNull();
+  return Number(match![1]);
+}
+
+test('a lost WebGL context moves training to wasm at the last checkpoint, with its step and the live settings', async ({ page }) => {
   await page.goto('./?backend=webgl&hidden=64,32');
   const play = page.getByTestId('play');
   await expect(play).toBeEnabled({ timeout: 60_000 });
   await expect(page.getByTestId('backend')).toHaveText('webgl');
+  // Live settings changed before the loss must survive the move.
+  await page.locator('input[name="beta"]').fill('3');
+  await page.locator('input[name="beta"]').press('Enter');
   await play.click();
-  await expect.poll(() => readNumber(page, 'step'), { timeout: 90_000 }).toBeGreaterThanOrEqual(5);
-  // Let a weight snapshot land (every 300 ms), then take the GPU away from tfjs inside the worker.
-  await page.waitForTimeout(800);
+  await expect.poll(() => readNumber(page, 'step'), { timeout: 90_000 }).toBeGreaterThanOrEqual(8);
+  // A checkpoint is read every 2 s: let one land past step 5.
+  await page.waitForTimeout(3000);
   const worker = page.workers().find((w) => w.url().includes('training.worker'));
   expect(worker).toBeTruthy();
   await worker!.evaluate(() => {
@@ -135,10 +153,13 @@ test('a lost WebGL context moves training to wasm and keeps the progress', async
   });
   await expect(page.getByTestId('backend')).toHaveText('wasm', { timeout: 60_000 });
   await expect(page.getByTestId('notice')).toContainText('GPU context was lost');
-  const after = await readNumber(page, 'step');
-  expect(after).toBeGreaterThanOrEqual(5);
-  await expect.poll(() => readNumber(page, 'step'), { timeout: 60_000 }).toBeGreaterThan(after + 5);
+  const checkpointStep = await quotedStep(page, /checkpoint \(step (\d+)\)/);
+  expect(checkpointStep).toBeGreaterThanOrEqual(5);
+  // Training carries on from the checkpoint's step, with β = 3 still in force.
+  await expect.poll(() => readNumber(page, 'step'), { timeout: 60_000 }).toBeGreaterThan(checkpointStep + 5);
   await expect(page.getByTestId('loss-total')).toHaveText(/^\d+\.\d+$/);
+  // The worker reports the β each step used: still 3 on the rebuilt trainer.
+  await expect(page.locator('.readout.total .label')).toContainText('3.00·KL');
 });
 
 test('a loss that blows up pauses training with a message, and no NaN is ever shown', async ({ page }) => {
@@ -146,11 +167,11 @@ test('a loss that blows up pauses training with a message, and no NaN is ever sh
   const play = page.getByTestId('play');
   await expect(play).toBeEnabled({ timeout: 60_000 });
   await play.click();
-  await expect(page.getByTestId('notice')).toContainText(/non-finite/, { timeout: 60_000 });
+  await expect(page.getByTestId('notice')).toContainText(/non-finite|jumped/, { timeout: 60_000 });
   await expect(page.getByTestId('notice')).toContainText(/smaller learning rate/);
   await expect(play).toHaveText(/Play/);
   for (const id of ['loss-recon', 'loss-kl', 'loss-total', 'test-recon', 'test-kl', 'test-neg-elbo']) {
-    await expect(page.getByTestId(id)).not.toHaveText(/NaN|Infinity/);
+    await expect(page.getByTestId(id)).not.toHaveText(/NaN|Infinity|\d{8,}/);
   }
   // The weights were rolled back: a sane learning rate trains on from there.
   await page.locator('input[name="lr"]').fill('0.0001');
@@ -159,4 +180,38 @@ test('a loss that blows up pauses training with a message, and no NaN is ever sh
   await play.click();
   await expect.poll(() => readNumber(page, 'step'), { timeout: 60_000 }).toBeGreaterThan(stepBefore + 3);
   await expect(page.getByTestId('loss-total')).toHaveText(/^\d+\.\d+$/);
+});
+
+test('a run that explodes mid-way goes back to the checkpoint before the explosion, step included, and the chart keeps its history', async ({ page }) => {
+  await page.goto('./?hidden=64,32&backend=wasm');
+  const play = page.getByTestId('play');
+  await expect(play).toBeEnabled({ timeout: 60_000 });
+  await play.click();
+  await expect.poll(() => readNumber(page, 'step'), { timeout: 90_000 }).toBeGreaterThanOrEqual(60);
+  await page.waitForTimeout(2500); // a checkpoint well past step 0
+  // A learning rate this large with Adam sends −ELBO from hundreds to billions in a step or two, yet stays finite.
+  await page.locator('input[name="lr"]').fill('0.5');
+  await page.locator('input[name="lr"]').press('Enter');
+  await expect(page.getByTestId('notice')).toContainText(/jumped to/, { timeout: 60_000 });
+  await expect(play).toHaveText(/Play/);
+  const wentBackTo = await quotedStep(page, /went back to step (\d+)/);
+  // Rolled back to real progress, not re-initialised…
+  expect(wentBackTo).toBeGreaterThanOrEqual(60);
+  // …and the counter is the checkpoint's step: the step is a fact about the weights.
+  await expect.poll(() => readNumber(page, 'step')).toBe(wentBackTo);
+  // The chart keeps what happened: steps up to the checkpoint as the run, the rest drawn apart as rolled back.
+  const chart = page.getByTestId('loss-chart-wrap');
+  expect(Number(await chart.getAttribute('data-steps'))).toBeLessThanOrEqual(wentBackTo);
+  expect(Number(await chart.getAttribute('data-steps'))).toBeGreaterThan(0);
+  expect(Number(await chart.getAttribute('data-discarded'))).toBeGreaterThan(0);
+  await page.getByTestId('chart-log-scale').check();
+  for (const id of ['loss-recon', 'loss-kl', 'loss-total']) {
+    await expect(page.getByTestId(id)).not.toHaveText(/NaN|Infinity|\d{8,}/);
+  }
+  await page.locator('input[name="lr"]').fill('0.001');
+  await page.locator('input[name="lr"]').press('Enter');
+  await play.click();
+  await expect.poll(() => readNumber(page, 'step'), { timeout: 60_000 }).toBeGreaterThan(wentBackTo + 5);
+  const total = await readNumber(page, 'loss-total');
+  expect(total).toBeLessThan(400);
 });

@@ -3,6 +3,7 @@ import {
   Decimation,
   Legend,
   LinearScale,
+  LogarithmicScale,
   LineController,
   LineElement,
   PointElement,
@@ -12,7 +13,7 @@ import {
 import type { EvalMetrics, StepMetrics } from '../training/protocol';
 
 // Only what the loss chart uses, so the bundle stays small.
-Chart.register(LineController, LineElement, PointElement, LinearScale, Legend, Tooltip, Decimation);
+Chart.register(LineController, LineElement, PointElement, LinearScale, LogarithmicScale, Legend, Tooltip, Decimation);
 
 type Point = { x: number; y: number };
 
@@ -22,6 +23,8 @@ export interface ChartColors {
   total: string;
   text: string;
   grid: string;
+  /** Steps whose weights were rolled back. */
+  discarded: string;
 }
 
 /** The same series the chart shows, in one place so labels and colours stay in sync. */
@@ -33,6 +36,8 @@ const SERIES = [
   { key: 'kl', label: 'KL (test)', axis: 'y1', test: true },
   { key: 'total', label: '−ELBO (test)', axis: 'y', test: true },
 ] as const;
+/** After the six series: the total of steps that were rolled back, kept so a spike stays visible. */
+const DISCARDED = SERIES.length;
 
 /**
  * A chart.js line chart made once and appended to: animation off, LTTB
@@ -42,6 +47,7 @@ export class LossChart {
   private readonly chart: Chart<'line', Point[]>;
   private stepsDrawn = 0;
   private evalsDrawn = 0;
+  private discardedDrawn = 0;
 
   constructor(canvas: HTMLCanvasElement, colors: ChartColors) {
     const datasets: ChartDataset<'line', Point[]>[] = SERIES.map((s) => ({
@@ -57,6 +63,19 @@ export class LossChart {
       tension: 0,
       indexAxis: 'x',
     }));
+    datasets.push({
+      label: 'rolled back (total)',
+      data: [],
+      yAxisID: 'y',
+      borderColor: colors.discarded,
+      backgroundColor: colors.discarded,
+      borderWidth: 1,
+      borderDash: [2, 3],
+      pointRadius: 0,
+      tension: 0,
+      indexAxis: 'x',
+      hidden: false,
+    });
     // A CPU-rastered canvas: redraws never wait on a round trip to the GPU process
     // (which is itself a software renderer on machines without a GPU).
     canvas.getContext('2d', { willReadFrequently: true });
@@ -93,6 +112,8 @@ export class LossChart {
       ds.borderColor = colors[s.key];
       ds.backgroundColor = colors[s.key];
     });
+    this.chart.data.datasets[DISCARDED].borderColor = colors.discarded;
+    this.chart.data.datasets[DISCARDED].backgroundColor = colors.discarded;
     for (const scale of Object.values(this.chart.options.scales ?? {})) {
       if (!scale) continue;
       scale.ticks = { ...scale.ticks, color: colors.text };
@@ -104,13 +125,28 @@ export class LossChart {
     this.chart.update('none');
   }
 
-  /** Appends whatever is new in the history; `reset` when the history was cleared. */
-  sync(steps: readonly StepMetrics[], evals: readonly EvalMetrics[]): void {
+  /**
+   * A log scale keeps the axes readable when one stretch of the run is far
+   * above the rest (a spike before a rollback); linear is easier to read otherwise.
+   */
+  setLogScale(log: boolean): void {
+    const scales = this.chart.options.scales ?? {};
+    for (const id of ['y', 'y1'] as const) {
+      const scale = scales[id];
+      if (scale) scale.type = log ? 'logarithmic' : 'linear';
+    }
+    this.chart.update('none');
+  }
+
+  /** Appends whatever is new in the history; redraws from scratch when the history was cleared or rewound. */
+  sync(steps: readonly StepMetrics[], evals: readonly EvalMetrics[], discarded: readonly StepMetrics[] = []): void {
     const sets = this.chart.data.datasets;
-    if (steps.length < this.stepsDrawn || evals.length < this.evalsDrawn) {
+    if (steps.length < this.stepsDrawn || evals.length < this.evalsDrawn || discarded.length !== this.discardedDrawn) {
       for (const ds of sets) ds.data = [];
       this.stepsDrawn = 0;
       this.evalsDrawn = 0;
+      sets[DISCARDED].data = discarded.map((s) => ({ x: s.step, y: s.total }));
+      this.discardedDrawn = discarded.length;
     }
     // Decimation swaps in its own arrays while drawing; always append to the originals.
     const data = sets.map((ds) => (ds as unknown as { _data?: Point[] })._data ?? ds.data);
