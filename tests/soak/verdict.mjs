@@ -12,8 +12,8 @@
 //    measured). The soak measures this one in each run from the two snapshots.
 /** Non-code bytes a step may add: the history's 246 plus the browser's bookkeeping, the most measured plus a little. */
 export const DATA_BYTES_PER_STEP = 350;
-/** Room for one snapshot's scatter (objects of a message in flight). */
-export const DATA_MARGIN = 256 * 1024;
+/** Room for one snapshot's scatter (objects of a message in flight); four smoke runs agreed within ±13 bytes a step. */
+export const DATA_MARGIN = 64 * 1024;
 /** Room for the least-squares fit's own scatter (bytes per step). */
 export const SLOPE_MARGIN = 100;
 /** Room for one forced-GC reading's scatter: transient objects reach ~0.9 MB. */
