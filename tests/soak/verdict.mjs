@@ -14,10 +14,10 @@
 export const DATA_BYTES_PER_STEP = 350;
 /** Room for one snapshot's scatter (objects of a message in flight); four smoke runs agreed within ±13 bytes a step. */
 export const DATA_MARGIN = 64 * 1024;
-/** Room for the least-squares fit's own scatter (bytes per step). */
-export const SLOPE_MARGIN = 100;
-/** Room for one forced-GC reading's scatter: transient objects reach ~0.9 MB. */
-export const END_TO_END_MARGIN = 1024 * 1024;
+/** Room on the forced-GC trend (bytes per step), on top of three standard errors of its own fit. */
+export const SLOPE_MARGIN = 50;
+/** Room for two forced-GC readings' scatter: a reading's transient objects reach ~0.9 MB. */
+export const END_TO_END_MARGIN = 1.5 * 1024 * 1024;
 /** Warm-up: the first 10% of the steps or the first epoch's evaluation, whichever is later. */
 export const WARMUP_SHARE = 0.1;
 
@@ -26,10 +26,10 @@ export function warmupEnd(steps, evals) {
   return evals.length ? Math.max(Math.ceil(steps * WARMUP_SHARE), evals[0].step) : null;
 }
 
-/** Least-squares slope of y over x. */
-export function slope(points) {
+/** Least-squares slope of y over x, with its standard error. */
+export function fitSlope(points) {
   const n = points.length;
-  if (n < 2) return 0;
+  if (n < 3) return { slope: 0, stderr: Infinity };
   const mx = points.reduce((s, p) => s + p.x, 0) / n;
   const my = points.reduce((s, p) => s + p.y, 0) / n;
   let num = 0;
@@ -38,7 +38,10 @@ export function slope(points) {
     num += (p.x - mx) * (p.y - my);
     den += (p.x - mx) ** 2;
   }
-  return den === 0 ? 0 : num / den;
+  if (den === 0) return { slope: 0, stderr: Infinity };
+  const slope = num / den;
+  const residuals = points.reduce((s, p) => s + (p.y - my - slope * (p.x - mx)) ** 2, 0);
+  return { slope, stderr: Math.sqrt(residuals / (n - 2) / den) };
 }
 
 const round = (x) => Math.round(x * 10) / 10;
@@ -73,8 +76,8 @@ export function judge({ warmup, tensors, heap, snapshots }) {
   if (dataGrowth > dataLimit) failures.push(`page data grew ${dataGrowth} bytes over ${snapSteps} steps, over the ${dataLimit} its metric history accounts for`);
 
   // The whole heap, read often: its trend may be the history plus the code this run compiled.
-  const heapSlope = slope(h.map((s) => ({ x: s.step, y: s.js })));
-  const slopeLimit = DATA_BYTES_PER_STEP + codePerStep + SLOPE_MARGIN;
+  const { slope: heapSlope, stderr } = fitSlope(h.map((s) => ({ x: s.step, y: s.js })));
+  const slopeLimit = DATA_BYTES_PER_STEP + codePerStep + SLOPE_MARGIN + 3 * stderr;
   const first = h[0];
   const last = h.at(-1);
   const growth = last.js - first.js;
@@ -89,13 +92,14 @@ export function judge({ warmup, tensors, heap, snapshots }) {
     heap_growth: growth,
     heap_growth_limit: Math.round(growthLimit),
     heap_slope_bytes_per_step: round(heapSlope),
+    heap_slope_stderr: round(stderr),
     heap_slope_limit: round(slopeLimit),
     data_growth_bytes_per_step: round(dataGrowth / snapSteps),
     data_growth_limit_bytes_per_step: round(dataLimit / snapSteps),
     code_growth_bytes_per_step: round(codePerStep),
     embedder_first: first.embedder,
     embedder_last: last.embedder,
-    embedder_slope_bytes_per_step: round(slope(h.map((s) => ({ x: s.step, y: s.embedder })))),
+    embedder_slope_bytes_per_step: round(fitSlope(h.map((s) => ({ x: s.step, y: s.embedder }))).slope),
   });
   return { figures, failures };
 }
