@@ -1,4 +1,4 @@
-// Adds up the vitest and Playwright JSON reports (and the bench smoke, if it ran)
+// Adds up the vitest and Playwright JSON reports (and the soak and bench smokes, if they ran)
 // into the one line CI reads: "N passed, N failed".
 import { existsSync, readFileSync } from 'node:fs';
 
@@ -35,9 +35,11 @@ if (e2e) {
   for (const error of e2e.errors ?? []) if (error) failed += 0;
 }
 
-const bench = read('test-results/bench-smoke.json');
-if (bench) {
-  if (bench.ok) passed++;
+// The smokes each count as one test.
+for (const path of ['test-results/soak-smoke.json', 'test-results/bench-smoke.json']) {
+  const smoke = read(path);
+  if (!smoke) continue;
+  if (smoke.ok) passed++;
   else failed++;
 }
 

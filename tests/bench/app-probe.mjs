@@ -32,10 +32,16 @@ function lastTensorMark(page) {
   });
 }
 
-export async function openApp(browser, url) {
+/**
+ * Opens the app, waits until it can train, presses play and waits for the first step.
+ * `longTasks: false` leaves out the long-task log (it grows with time, which a heap soak must not see);
+ * `initScript` runs in the page before the app does.
+ */
+export async function openApp(browser, url, { longTasks = true, initScript } = {}) {
   const context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
   const page = await context.newPage();
-  await page.addInitScript(LONG_TASK_OBSERVER);
+  if (longTasks) await page.addInitScript(LONG_TASK_OBSERVER);
+  if (initScript) await page.addInitScript(initScript);
   page.on('pageerror', (e) => console.error(`[app] ${e.message}`));
   await page.goto(url);
   const play = page.getByTestId('play');

@@ -14,15 +14,13 @@ import { execSync } from 'node:child_process';
 import { writeFileSync, mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createRequire } from 'node:module';
 import { startServer } from './server.mjs';
+import { launchChromium } from './browser.mjs';
 import { initialJsGzipKb } from './bundle-size.mjs';
 import { openApp, pauseApp, measureAppThroughput, measureDecodeLatency, countLongTasks, measureTensorGrowth, trainAppEpochs } from './app-probe.mjs';
 import { openBaseline, measureBaselineThroughput, trainBaselineEpochs } from './baseline-probe.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const require = createRequire(resolve(root, 'package.json'));
-const { chromium } = require('playwright-core');
 
 function parseArgs(argv) {
   const options = { config: '', backend: 'auto', baselineBackend: 'default', steps: undefined, epochs: 0, quick: false, build: true, smokeReport: null };
@@ -78,10 +76,7 @@ async function main() {
   emit({ phase: 'bundle', initial_js_gzip_kb: summary.initial_js_gzip_kb });
 
   const server = await startServer({ root });
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--enable-unsafe-swiftshader', '--ignore-gpu-blocklist', ...(process.env.BENCH_CHROMIUM_ARGS ?? '').split(' ').filter(Boolean)],
-  });
+  const browser = await launchChromium(root);
   try {
     const query = [options.config, `backend=${options.backend}`].filter(Boolean).join('&');
     const app = await openApp(browser, `${server.url}?${query}`);

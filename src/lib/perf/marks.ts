@@ -1,5 +1,5 @@
 /**
- * User Timing marks the benchmark reads (performance.getEntriesByName). They
+ * User Timing marks the benchmark and the soak read (getEntriesByName, PerformanceObserver). They
  * cost next to nothing, carry no UI state, and show up in DevTools too.
  */
 export const MARK_FIRST_STEP = 'vae:first-step';
@@ -20,7 +20,12 @@ export function markEval(detail: { epoch: number; step: number; recon: number; k
   performance.mark(MARK_EVAL, { detail });
 }
 
+/**
+ * Arrives about ten times a second, so only the latest stays in the timeline:
+ * a long session must not grow it without bound. Observers still see each one.
+ */
 export function markTensorCount(step: number, numTensors: number): void {
+  performance.clearMarks(MARK_TENSORS);
   performance.mark(MARK_TENSORS, { detail: { step, numTensors } });
 }
 
