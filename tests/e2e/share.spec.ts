@@ -249,6 +249,54 @@ test('download → reload → upload restores the model: the decoder draws the s
   expect(consoleErrors).toEqual([]);
 });
 
+test("a loaded model file restores its run: the file's step, a chart that starts there, warm-up continuing from it; stale messages go", async ({ page, consoleErrors }) => {
+  // β warms up over 100 steps: at step s it is s/100.
+  const link = './?hidden=32&batch=32&backend=cpu&seed=5&warmup=100';
+  await page.goto(link);
+  await waitReady(page);
+  await trainSteps(page, 4);
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-model').click()]);
+  await expect(page.getByTestId('export-status')).toContainText('step 4');
+  const file = await download.path();
+
+  // Another run that got further: its counter and curve must not leak into the loaded one.
+  await page.goto(link);
+  await waitReady(page);
+  await trainSteps(page, 7);
+  await expect.poll(async () => Number(await page.getByTestId('loss-chart-wrap').getAttribute('data-steps'))).toBe(7);
+  await page.getByTestId('import-model').setInputFiles(file);
+  await expect(page.getByTestId('confirm-dialog')).toBeVisible();
+  await page.getByTestId('confirm-ok').click();
+  await expect(page.getByTestId('import-message')).toContainText('Loaded', { timeout: 60_000 });
+  await expect(page.getByTestId('step')).toHaveText('4');
+  await expect(page.getByTestId('loss-chart-wrap')).toHaveAttribute('data-steps', '0');
+
+  await trainSteps(page, 1);
+  await expect(page.getByTestId('step')).toHaveText('5');
+  // The step after the file's: β = 5/100, not the 1/100 a restarted warm-up would use.
+  await expect(page.locator('.readout.total .label')).toContainText('0.05·KL');
+  await expect(page.getByTestId('loss-chart-wrap')).toHaveAttribute('data-steps', '1');
+
+  // "Model downloaded (step 4)" described the run before Reset; a new model clears it.
+  await page.getByTestId('export-model').click();
+  await expect(page.getByTestId('export-status')).toContainText('step 5');
+  await page.getByTestId('reset').click();
+  if (await page.getByTestId('confirm-dialog').isVisible()) await page.getByTestId('confirm-ok').click();
+  await expect(page.getByTestId('export-status')).toHaveCount(0);
+  expect(consoleErrors).toEqual([]);
+});
+
+test('a link warning goes once the setting it was about is changed', async ({ page }) => {
+  await page.goto('./?beta=50%25&lr=%zz&backend=cpu&hidden=32');
+  const messages = page.getByTestId('config-messages');
+  await expect(messages.locator('li[data-key="beta"]')).toHaveCount(1);
+  await expect(messages.locator('li[data-key="lr"]')).toHaveCount(1);
+  await page.locator('input[name="beta"]').fill('2');
+  await page.locator('input[name="beta"]').press('Enter');
+  await expect(messages.locator('li[data-key="beta"]')).toHaveCount(0);
+  await expect(messages.locator('li[data-key="lr"]')).toHaveCount(1);
+});
+
 test('a bad model file is refused with a clear message and the model keeps working', async ({ page, consoleErrors }) => {
   await page.goto(SMALL);
   await waitReady(page);
