@@ -72,7 +72,7 @@ test('a fresh clone trains on its first `npm run dev`', async ({ page, consoleEr
     server = spawn('npm', ['run', 'dev', '--', '--port', String(port), '--strictPort', '--host', '127.0.0.1'], {
       cwd: dir,
       detached: true,
-      env: { ...process.env, CI: '', FORCE_COLOR: '0' },
+      env: { ...process.env, FORCE_COLOR: '0' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     server.stdout!.on('data', (chunk) => (output += chunk));
