@@ -1,6 +1,7 @@
 import { defineConfig } from 'vitest/config';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import type { Plugin } from 'vite';
 import { writePackedMnist } from './src/lib/data/mnist-source.ts';
 
@@ -13,13 +14,18 @@ const isolation = {
   'Cross-Origin-Embedder-Policy': 'require-corp',
 };
 
-/** Packs the MNIST digits into static/data/mnist.bin before dev or build. */
+/**
+ * Packs the MNIST digits into static/data/mnist.bin once the config is resolved:
+ * before the dev server lists static/ (a file written later is not served until
+ * its next start), before a build copies static/ into dist/, and in preview.
+ * Skips the work when an up-to-date file is already there.
+ */
 function packMnist(): Plugin {
   return {
     name: 'pack-mnist',
-    buildStart() {
-      const { written, bytes } = writePackedMnist(here('./static/data/mnist.bin'));
-      if (written) this.info(`packed MNIST into static/data/mnist.bin (${(bytes / 1e6).toFixed(1)} MB)`);
+    configResolved(config) {
+      const { written, bytes } = writePackedMnist(join(config.publicDir, 'data', 'mnist.bin'));
+      if (written) config.logger.info(`packed MNIST into static/data/mnist.bin (${(bytes / 1e6).toFixed(1)} MB)`);
     },
   };
 }

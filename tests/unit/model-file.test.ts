@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { PlaygroundConfig } from '../../src/lib/config/types';
 import { DEFAULT_CONFIG } from '../../src/lib/config/types';
-import { layerPlan, type LayerSnapshot } from '../../src/lib/model/vae';
+import { layerPlan, type LayerSnapshot } from '../../src/lib/model/architecture';
 import { PIXELS } from '../../src/lib/data/pack';
 import { base64ToBytes, bytesToBase64, bytesToFloat32, float32ToBase64 } from '../../src/lib/share/base64';
 import {

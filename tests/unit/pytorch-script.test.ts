@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { PlaygroundConfig } from '../../src/lib/config/types';
 import { DEFAULT_CONFIG } from '../../src/lib/config/types';
-import { layerPlan } from '../../src/lib/model/vae';
+import { layerPlan } from '../../src/lib/model/architecture';
 import { PIXELS } from '../../src/lib/data/pack';
 import { pytorchScript, pytorchScriptFileName } from '../../src/lib/share/pytorch-script';
 

@@ -1,4 +1,4 @@
-import type { LayerSnapshot } from '../model/vae';
+import type { LayerSnapshot } from '../model/architecture';
 import { LEAKY_ALPHA } from '../model/activation-constants';
 
 /**

@@ -1,10 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
 // tfjs-core alone has no gradients registered; training needs them.
 import '@tensorflow/tfjs-core/dist/register_all_gradients';
-import type { Activation } from '../config/types';
+import type { LayerActivation } from './architecture';
 import { LEAKY_ALPHA } from './activation-constants';
 
-export type LayerActivation = Activation | 'linear';
+export type { LayerActivation };
 
 
 type FusedActivation = 'relu' | 'leakyrelu' | 'elu' | 'sigmoid' | 'linear';

@@ -1,33 +1,16 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { Activation, ReconLoss } from '../config/types';
-import { dense, type LayerActivation } from './dense';
+import type { ReconLoss } from '../config/types';
+import { dense } from './dense';
+import { LOG_VAR_RANGE, layerPlan, type LayerActivation, type LayerSnapshot, type VaeArchitecture } from './architecture';
 import { klDiagonalGaussian, reconstructionLoss } from './losses';
 
-/** log σ² is clamped so a wild learning rate cannot push exp(log σ²) to Infinity. */
-export const LOG_VAR_RANGE = [-10, 10] as const;
-
-export interface VaeArchitecture {
-  inputSize: number;
-  /** Encoder hidden widths, input side first; the decoder mirrors them. */
-  hidden: number[];
-  latent: number;
-  act: Activation;
-}
+// The training side names these types through the model; they are defined once, tfjs-free, in architecture.ts.
+export type { LayerActivation, LayerSnapshot, VaeArchitecture };
 
 export interface DenseParams {
   weights: tf.Variable<tf.Rank.R2>;
   bias: tf.Variable<tf.Rank.R1>;
   act: LayerActivation;
-}
-
-/** Plain arrays of one layer's parameters, for snapshots, export and main-thread decoding. */
-export interface LayerSnapshot {
-  inputs: number;
-  outputs: number;
-  act: LayerActivation;
-  /** inputs × outputs, row-major (the same layout as the tfjs kernel). */
-  weights: Float32Array;
-  bias: Float32Array;
 }
 
 export interface LossTerms {
@@ -45,21 +28,6 @@ function glorotLayer(inputs: number, outputs: number, act: LayerActivation, seed
     tf.variable(tf.zeros([outputs])) as tf.Variable<tf.Rank.R1>,
   ]);
   return { weights: weights as tf.Variable<tf.Rank.R2>, bias: bias as tf.Variable<tf.Rank.R1>, act };
-}
-
-/** Layer widths from input to output, with the activation each layer ends in. */
-export function layerPlan(arch: VaeArchitecture): { encoder: [number, number, LayerActivation][]; decoder: [number, number, LayerActivation][] } {
-  const encWidths = [arch.inputSize, ...arch.hidden];
-  const encoder: [number, number, LayerActivation][] = [];
-  for (let i = 0; i < arch.hidden.length; i++) encoder.push([encWidths[i], encWidths[i + 1], arch.act]);
-  // One head outputs μ and log σ² side by side.
-  encoder.push([encWidths[encWidths.length - 1], 2 * arch.latent, 'linear']);
-
-  const decWidths = [arch.latent, ...[...arch.hidden].reverse()];
-  const decoder: [number, number, LayerActivation][] = [];
-  for (let i = 0; i < arch.hidden.length; i++) decoder.push([decWidths[i], decWidths[i + 1], arch.act]);
-  decoder.push([decWidths[decWidths.length - 1], arch.inputSize, 'linear']);
-  return { encoder, decoder };
 }
 
 export class Vae {

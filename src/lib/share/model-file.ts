@@ -8,8 +8,7 @@
 import type { PlaygroundConfig } from '../config/types';
 import { SCHEMA } from '../config/schema';
 import { formatValue, reconcileConfig, validateValue } from '../config/url';
-import { layerPlan, type LayerSnapshot } from '../model/vae';
-import type { LayerActivation } from '../model/dense';
+import { layerPlan, type LayerActivation, type LayerSnapshot } from '../model/architecture';
 import { PIXELS } from '../data/pack';
 import { base64ToBytes, bytesToFloat32, float32ToBase64 } from './base64';
 

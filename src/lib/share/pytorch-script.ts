@@ -8,8 +8,7 @@ import type { Activation, PlaygroundConfig } from '../config/types';
 import { serializeConfig } from '../config/url';
 import { PIXELS } from '../data/pack';
 import { LEAKY_ALPHA } from '../model/activation-constants';
-import { LOG_VAR_RANGE, layerPlan } from '../model/vae';
-import type { LayerActivation } from '../model/dense';
+import { LOG_VAR_RANGE, layerPlan, type LayerActivation } from '../model/architecture';
 import { PYTORCH_BODY } from './pytorch-body';
 
 export interface ScriptOptions {

@@ -1,0 +1,45 @@
+/**
+ * The VAE's shape as plain data: layer widths, activations, the log σ² clamp and
+ * the snapshot format. No tfjs here, so the page (export, import, the plain-JS
+ * decoder) can use it without pulling tfjs into its bundle; tfjs-core parses
+ * `location.search` when it loads and a malformed `%` in a link would blank the page.
+ */
+import type { Activation } from '../config/types';
+
+export type LayerActivation = Activation | 'linear';
+
+/** log σ² is clamped so a wild learning rate cannot push exp(log σ²) to Infinity. */
+export const LOG_VAR_RANGE = [-10, 10] as const;
+
+export interface VaeArchitecture {
+  inputSize: number;
+  /** Encoder hidden widths, input side first; the decoder mirrors them. */
+  hidden: number[];
+  latent: number;
+  act: Activation;
+}
+
+/** Plain arrays of one layer's parameters, for snapshots, export and main-thread decoding. */
+export interface LayerSnapshot {
+  inputs: number;
+  outputs: number;
+  act: LayerActivation;
+  /** inputs × outputs, row-major (the same layout as the tfjs kernel). */
+  weights: Float32Array;
+  bias: Float32Array;
+}
+
+/** Layer widths from input to output, with the activation each layer ends in. */
+export function layerPlan(arch: VaeArchitecture): { encoder: [number, number, LayerActivation][]; decoder: [number, number, LayerActivation][] } {
+  const encWidths = [arch.inputSize, ...arch.hidden];
+  const encoder: [number, number, LayerActivation][] = [];
+  for (let i = 0; i < arch.hidden.length; i++) encoder.push([encWidths[i], encWidths[i + 1], arch.act]);
+  // One head outputs μ and log σ² side by side.
+  encoder.push([encWidths[encWidths.length - 1], 2 * arch.latent, 'linear']);
+
+  const decWidths = [arch.latent, ...[...arch.hidden].reverse()];
+  const decoder: [number, number, LayerActivation][] = [];
+  for (let i = 0; i < arch.hidden.length; i++) decoder.push([decWidths[i], decWidths[i + 1], arch.act]);
+  decoder.push([decWidths[decWidths.length - 1], arch.inputSize, 'linear']);
+  return { encoder, decoder };
+}
