@@ -273,8 +273,8 @@ test("a loaded model file restores its run: the file's step, a chart that starts
 
   await trainSteps(page, 1);
   await expect(page.getByTestId('step')).toHaveText('5');
-  // The step after the file's: β = 5/100, not the 1/100 a restarted warm-up would use.
-  await expect(page.locator('.readout.total .label')).toContainText('0.05·KL');
+  // The step after the file's trains with β = 4/100 (β follows the steps done before it), not the 0 a restarted warm-up would use.
+  await expect(page.locator('.readout.total .label')).toContainText('0.04·KL');
   await expect(page.getByTestId('loss-chart-wrap')).toHaveAttribute('data-steps', '1');
 
   // "Model downloaded (step 4)" described the run before Reset; a new model clears it.
