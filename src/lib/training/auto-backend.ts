@@ -40,7 +40,7 @@ async function timeSteps(data: TrainingData, settings: TrainerSettings): Promise
  * trying and keep the fastest. A software WebGL renderer (SwiftShader,
  * llvmpipe) is skipped without timing: it is always slower than wasm, and its
  * shader compiles alone would cost seconds. The probe trains a throwaway
- * model, so the real run still starts from the seed's weights.
+ * model, so the real run still starts from the weights its random seed gives.
  */
 export async function chooseFastestBackend(data: TrainingData, settings: TrainerSettings): Promise<AutoChoice> {
   const notes: string[] = [];
