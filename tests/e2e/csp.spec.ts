@@ -41,7 +41,10 @@ async function watchViolations(page: Page): Promise<string[]> {
       .evaluate(() => {
         const scope = self as unknown as { cspViolations: string[] } & WorkerGlobalScope;
         scope.cspViolations = [];
-        scope.addEventListener('securitypolicyviolation', (e) => scope.cspViolations.push(`worker: ${e.effectiveDirective} blocked ${e.blockedURI}`));
+        scope.addEventListener('securitypolicyviolation', (event) => {
+          const e = event as SecurityPolicyViolationEvent;
+          scope.cspViolations.push(`worker: ${e.effectiveDirective} blocked ${e.blockedURI}`);
+        });
       })
       .catch(() => {}); // a short-lived worker may end before the listener lands
   });
