@@ -19,3 +19,19 @@ export async function readNumber(page: Page, testId: string): Promise<number> {
   const text = (await page.getByTestId(testId).textContent()) ?? '';
   return Number(text.replace(/[^0-9eE+\-.]/g, ''));
 }
+
+/** Waits until the model is built and its first decoder snapshot is drawn. */
+export async function waitReady(page: Page): Promise<void> {
+  await expect(page.getByTestId('play')).toBeEnabled({ timeout: 90_000 });
+  await expect(page.getByText('Decoded image', { exact: true })).toBeVisible({ timeout: 60_000 });
+}
+
+/** Presses Step `count` times, waiting for each step to land. */
+export async function trainSteps(page: Page, count: number): Promise<void> {
+  const start = await readNumber(page, 'step');
+  for (let i = start + 1; i <= start + count; i++) {
+    await expect(page.getByTestId('step-button')).toBeEnabled({ timeout: 60_000 });
+    await page.getByTestId('step-button').click();
+    await expect(page.getByTestId('step')).toHaveText(String(i), { timeout: 60_000 });
+  }
+}

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { Page } from '@playwright/test';
-import { test, expect, readNumber } from './fixtures';
+import { test, expect, readNumber, trainSteps, waitReady } from './fixtures';
 
 /** A small model on the CPU backend, so a few steps are quick on a slow machine. */
 const SMALL = './?hidden=32&batch=32&backend=cpu&seed=5';
@@ -143,21 +143,6 @@ async function placePad(page: Page): Promise<string> {
   for (let i = 0; i < 7; i++) await page.keyboard.press('ArrowRight');
   for (let i = 0; i < 4; i++) await page.keyboard.press('ArrowDown');
   return (await pad.getAttribute('aria-valuetext')) ?? '';
-}
-
-async function waitReady(page: Page) {
-  await expect(page.getByTestId('play')).toBeEnabled({ timeout: 90_000 });
-  await expect(page.getByText('Decoded image', { exact: true })).toBeVisible({ timeout: 60_000 });
-}
-
-/** Presses Step `count` times, waiting for each step to land. */
-async function trainSteps(page: Page, count: number) {
-  const start = await readNumber(page, 'step');
-  for (let i = start + 1; i <= start + count; i++) {
-    await expect(page.getByTestId('step-button')).toBeEnabled({ timeout: 60_000 });
-    await page.getByTestId('step-button').click();
-    await expect(page.getByTestId('step')).toHaveText(String(i), { timeout: 60_000 });
-  }
 }
 
 test('a link with several settings fills the controls; edits follow into the address bar; Copy link copies it', async ({ page, context, consoleErrors }) => {
@@ -360,9 +345,11 @@ test('metrics CSV, loss chart PNG, latent view PNG and PyTorch script download',
   };
   const csv = await save('export-csv');
   const lines = csv.bytes.toString('utf8').split('\n');
-  expect(lines[0]).toBe('step,recon,kl,beta,total');
-  expect(lines[1]).toMatch(/^1,\d+(\.\d+)?(e[+-]?\d+)?,[-\d.e+]+,1,[\d.e+]+$/);
-  expect(lines).toContain('epoch,step,test_recon,test_kl,test_neg_elbo');
+  // One tidy table (see metrics-csv.ts): train rows, then test rows, no blank lines in between.
+  expect(lines[0]).toBe('split,epoch,step,recon,kl,beta,total');
+  expect(lines[1]).toMatch(/^train,,1,\d+(\.\d+)?(e[+-]?\d+)?,[-\d.e+]+,1,[\d.e+]+$/);
+  expect(lines.some((line) => /^test,\d+,\d+,[\d.e+]+,[-\d.e+]+,1,[\d.e+]+$/.test(line))).toBe(true);
+  expect(lines.slice(0, -1)).not.toContain('');
   // The PNGs must show what the page shows: decoded, and compared pixel by pixel with the canvases.
   const chart = await save('export-chart');
   expect(chart.name).toMatch(/\.png$/);

@@ -12,7 +12,6 @@ import {
   parseModelFile,
   type ModelFile,
 } from '../../src/lib/share/model-file';
-import { metricsCsv } from '../../src/lib/share/metrics-csv';
 
 const SMALL: PlaygroundConfig = { ...DEFAULT_CONFIG, hidden: [16, 8], latent: 3, act: 'tanh', beta: 4, lr: 0.003, recon: 'mse' };
 
@@ -151,15 +150,5 @@ describe('model file', () => {
       const result = parseModelFile(chars.join(''));
       if (!result.ok) expect(result.message.length).toBeGreaterThan(10);
     }
-  });
-});
-
-describe('metrics CSV', () => {
-  it('writes the step rows, a blank line, then the test rows', () => {
-    const csv = metricsCsv(
-      [{ step: 1, recon: 540.5, kl: 2.25, beta: 1, total: 542.75 }, { step: 2, recon: 300, kl: 3, beta: 0.5, total: 301.5 }],
-      [{ epoch: 1, step: 2, recon: 290, kl: 3.5, negElbo: 293.5 }],
-    );
-    expect(csv).toBe('step,recon,kl,beta,total\n1,540.5,2.25,1,542.75\n2,300,3,0.5,301.5\n\nepoch,step,test_recon,test_kl,test_neg_elbo\n1,2,290,3.5,293.5\n');
   });
 });

@@ -10,7 +10,9 @@ import {
   Tooltip,
   type ChartDataset,
 } from 'chart.js';
+import type { ReconLoss } from '../config/types';
 import type { EvalMetrics, StepMetrics } from '../training/protocol';
+import { lossLabels } from './loss-labels';
 
 // Only what the loss chart uses, so the bundle stays small.
 Chart.register(LineController, LineElement, PointElement, LinearScale, LogarithmicScale, Legend, Tooltip, Decimation);
@@ -29,15 +31,21 @@ export interface ChartColors {
 
 /** The same series the chart shows, in one place so labels and colours stay in sync. */
 const SERIES = [
-  { key: 'recon', label: 'reconstruction (train)', axis: 'y', test: false },
-  { key: 'kl', label: 'KL (train)', axis: 'y1', test: false },
-  { key: 'total', label: 'total (train)', axis: 'y', test: false },
-  { key: 'recon', label: 'reconstruction (test)', axis: 'y', test: true },
-  { key: 'kl', label: 'KL (test)', axis: 'y1', test: true },
-  { key: 'total', label: '−ELBO (test)', axis: 'y', test: true },
+  { key: 'recon', axis: 'y', test: false },
+  { key: 'kl', axis: 'y1', test: false },
+  { key: 'total', axis: 'y', test: false },
+  { key: 'recon', axis: 'y', test: true },
+  { key: 'kl', axis: 'y1', test: true },
+  { key: 'total', axis: 'y', test: true },
 ] as const;
 /** After the six series: the total of steps that were rolled back, kept so a spike stays visible. */
 const DISCARDED = SERIES.length;
+
+/** Legend text per series: the test total is −ELBO only when the reconstruction is a log-likelihood. */
+function seriesLabels(recon: ReconLoss): string[] {
+  const test = lossLabels(recon).testTotal;
+  return ['reconstruction (train)', 'KL (train)', 'total (train)', 'reconstruction (test)', 'KL (test)', `${test} (test)`];
+}
 
 /**
  * A chart.js line chart made once and appended to: animation off, LTTB
@@ -49,9 +57,10 @@ export class LossChart {
   private evalsDrawn = 0;
   private discardedDrawn = 0;
 
-  constructor(canvas: HTMLCanvasElement, colors: ChartColors) {
-    const datasets: ChartDataset<'line', Point[]>[] = SERIES.map((s) => ({
-      label: s.label,
+  constructor(canvas: HTMLCanvasElement, colors: ChartColors, recon: ReconLoss) {
+    const labels = seriesLabels(recon);
+    const datasets: ChartDataset<'line', Point[]>[] = SERIES.map((s, i) => ({
+      label: labels[i],
       data: [],
       yAxisID: s.axis,
       borderColor: colors[s.key],
@@ -122,6 +131,13 @@ export class LossChart {
     }
     const legend = this.chart.options.plugins?.legend;
     if (legend?.labels) legend.labels.color = colors.text;
+    this.chart.update('none');
+  }
+
+  /** Names the series for the reconstruction loss in use. */
+  setRecon(recon: ReconLoss): void {
+    const labels = seriesLabels(recon);
+    labels.forEach((label, i) => (this.chart.data.datasets[i].label = label));
     this.chart.update('none');
   }
 

@@ -1,4 +1,4 @@
-import { activateBackend, softwareWebGlRenderer, type BackendName } from './backend';
+import { activateBackend, missingSupport, softwareWebGlRenderer, type BackendName } from './backend';
 import type { TrainingData } from './dataset';
 import { Trainer, type TrainerSettings } from './trainer';
 
@@ -40,15 +40,21 @@ async function timeSteps(data: TrainingData, settings: TrainerSettings): Promise
  * trying and keep the fastest. A software WebGL renderer (SwiftShader,
  * llvmpipe) is skipped without timing: it is always slower than wasm, and its
  * shader compiles alone would cost seconds. The probe trains a throwaway
- * model, so the real run still starts from the seed's weights.
+ * model, so the real run still starts from the weights its random seed gives.
  */
 export async function chooseFastestBackend(data: TrainingData, settings: TrainerSettings): Promise<AutoChoice> {
   const notes: string[] = [];
   const candidates: BackendName[] = [];
-  const software = softwareWebGlRenderer();
-  if (software) notes.push(`webgl skipped: its renderer, ${rendererName(software)}, draws in software (slower than wasm)`);
-  else candidates.push('webgl');
-  candidates.push('wasm');
+  for (const backend of ['webgl', 'wasm'] as const) {
+    const missing = missingSupport(backend);
+    if (missing) notes.push(`${backend} skipped: ${missing}`);
+    else candidates.push(backend);
+  }
+  const software = candidates.includes('webgl') ? softwareWebGlRenderer() : null;
+  if (software) {
+    notes.push(`webgl skipped: its renderer, ${rendererName(software)}, draws in software (slower than wasm)`);
+    candidates.splice(candidates.indexOf('webgl'), 1);
+  }
 
   const timings: { backend: BackendName; ms: number }[] = [];
   for (const backend of candidates) {

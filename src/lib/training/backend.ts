@@ -47,21 +47,44 @@ export async function activateBackend(name: BackendName): Promise<boolean> {
 
 const SOFTWARE_RENDERERS = /swiftshader|llvmpipe|softpipe|software|basic render|microsoft basic/i;
 
+/** The WebGL renderer's name, or null when this worker cannot draw with WebGL at all. */
+function webGlRenderer(): string | null {
+  try {
+    if (typeof OffscreenCanvas === 'undefined') return null;
+    const canvas = new OffscreenCanvas(1, 1);
+    const gl = (canvas.getContext('webgl2') ?? canvas.getContext('webgl')) as WebGLRenderingContext | null;
+    if (!gl) return null;
+    const info = gl.getExtension('WEBGL_debug_renderer_info');
+    const renderer = String(gl.getParameter(info ? info.UNMASKED_RENDERER_WEBGL : gl.RENDERER));
+    gl.getExtension('WEBGL_lose_context')?.loseContext();
+    return renderer;
+  } catch {
+    return null;
+  }
+}
+
 /**
  * The WebGL renderer's name when it is a software rasterizer (then WebGL is
  * slower than wasm and not worth timing); null for hardware or no WebGL.
  */
 export function softwareWebGlRenderer(): string | null {
-  try {
-    if (typeof OffscreenCanvas === 'undefined') return null;
-    const gl = new OffscreenCanvas(1, 1).getContext('webgl2');
-    if (!gl) return null;
-    const info = gl.getExtension('WEBGL_debug_renderer_info');
-    const renderer = String(gl.getParameter(info ? info.UNMASKED_RENDERER_WEBGL : gl.RENDERER));
-    gl.getExtension('WEBGL_lose_context')?.loseContext();
-    return SOFTWARE_RENDERERS.test(renderer) ? renderer : null;
-  } catch {
-    return null;
+  const renderer = webGlRenderer();
+  return renderer !== null && SOFTWARE_RENDERERS.test(renderer) ? renderer : null;
+}
+
+/**
+ * Why a backend cannot run in this browser, found before its code loads, in
+ * words for the page; null when it may. cpu needs nothing.
+ */
+export function missingSupport(name: BackendName): string | null {
+  switch (name) {
+    case 'webgl':
+      if (typeof OffscreenCanvas === 'undefined') return 'this browser cannot use WebGL in a background worker (no OffscreenCanvas)';
+      return webGlRenderer() === null ? 'WebGL is turned off or not supported in this browser' : null;
+    case 'wasm':
+      return typeof WebAssembly === 'undefined' ? 'this browser has no WebAssembly (it may be turned off)' : null;
+    case 'cpu':
+      return null;
   }
 }
 
@@ -82,6 +105,11 @@ export async function initBackend(choice: BackendChoice): Promise<BackendOutcome
   const order = choice === 'auto' ? FALLBACK_ORDER : [choice, ...FALLBACK_ORDER.filter((b) => b !== choice)];
   const notes: string[] = [];
   for (const name of order) {
+    const missing = missingSupport(name);
+    if (missing) {
+      notes.push(`${name} skipped: ${missing}`);
+      continue;
+    }
     try {
       await register(name);
       if (await tf.setBackend(name)) {
@@ -93,5 +121,5 @@ export async function initBackend(choice: BackendChoice): Promise<BackendOutcome
       notes.push(`${name} failed to start: ${error instanceof Error ? error.message : String(error)}`);
     }
   }
-  throw new Error(`no tfjs backend could start (${notes.join('; ')})`);
+  throw new Error(`the model cannot run in this browser: no backend could start (${notes.join('; ')})`);
 }

@@ -1,0 +1,50 @@
+import AxeBuilder from '@axe-core/playwright';
+import type { Page } from '@playwright/test';
+import { test, expect, trainSteps, waitReady } from './fixtures';
+import { PANELS } from '../../src/lib/learn/url';
+
+const THEMES = ['light', 'dark'] as const;
+const WIDTHS = [1280, 390] as const;
+
+/** axe's findings, one readable line per failing element. */
+async function audit(page: Page, where: string): Promise<string[]> {
+  const { violations } = await new AxeBuilder({ page }).analyze();
+  return violations.flatMap((v) => v.nodes.map((n) => `${where}: ${v.id} (${v.impact}) at ${n.target.join(' ')}: ${n.failureSummary?.replace(/\s+/g, ' ')}`));
+}
+
+/** Opens a page in the given colour scheme (the app follows the system's until the user picks one). */
+async function open(page: Page, url: string, theme: (typeof THEMES)[number], width: number): Promise<void> {
+  await page.setViewportSize({ width, height: 900 });
+  await page.emulateMedia({ colorScheme: theme });
+  await page.goto(url);
+  await expect(page.locator('html')).toHaveAttribute('data-theme', theme);
+}
+
+for (const theme of THEMES) {
+  for (const width of WIDTHS) {
+    test(`playground passes axe: ${theme}, ${width} px, ready, trained and with its dialog open`, async ({ page }) => {
+      await open(page, './?hidden=32&batch=32&backend=cpu', theme, width);
+      await waitReady(page);
+      const found = await audit(page, 'ready');
+      await trainSteps(page, 3);
+      await expect(page.getByTestId('test-recon')).not.toHaveText('–'); // the first evaluation is in
+      found.push(...(await audit(page, 'trained')));
+      await page.getByTestId('reset').click();
+      await expect(page.getByTestId('confirm-dialog')).toBeVisible();
+      found.push(...(await audit(page, 'dialog')));
+      expect(found).toEqual([]);
+    });
+
+    test(`every lab panel passes axe: ${theme}, ${width} px`, async ({ page }) => {
+      const found: string[] = [];
+      for (const panel of PANELS) {
+        await open(page, `./learn/?panel=${panel}`, theme, width);
+        await expect(page.getByTestId(`tab-${panel}`)).toHaveAttribute('aria-selected', 'true');
+        await expect(page.locator('#learn-panel h2, #learn-panel h3').first()).toBeVisible();
+        await page.waitForTimeout(500); // formulas and plots settle
+        found.push(...(await audit(page, panel)));
+      }
+      expect(found).toEqual([]);
+    });
+  }
+}
