@@ -12,6 +12,7 @@ import {
 } from 'chart.js';
 import type { ReconLoss } from '../config/types';
 import type { EvalMetrics, StepMetrics } from '../training/protocol';
+import { readableNumber } from '../format/number';
 import { lossLabels } from './loss-labels';
 
 // Only what the loss chart uses, so the bundle stays small.
@@ -107,7 +108,7 @@ export class LossChart {
           decimation: { enabled: true, algorithm: 'lttb', samples: 400, threshold: 800 },
           legend: { position: 'bottom', labels: { boxWidth: 14, usePointStyle: false } },
           tooltip: {
-            callbacks: { label: (ctx) => `${ctx.dataset.label}: ${(ctx.parsed.y ?? 0).toFixed(2)}` },
+            callbacks: { label: (ctx) => `${ctx.dataset.label}: ${readableNumber(ctx.parsed.y)}` },
           },
         },
       },

@@ -35,6 +35,17 @@ async function timeSteps(data: TrainingData, settings: TrainerSettings): Promise
   }
 }
 
+/** What `auto` asks of the browser; tests give fakes with fixed timings. */
+export interface BackendProbe {
+  missingSupport(backend: BackendName): string | null;
+  softwareWebGlRenderer(): string | null;
+  activateBackend(backend: BackendName): Promise<boolean>;
+  /** Milliseconds per step of the configured model on the active backend. */
+  timeSteps(data: TrainingData, settings: TrainerSettings): Promise<number>;
+}
+
+const BROWSER: BackendProbe = { missingSupport, softwareWebGlRenderer, activateBackend, timeSteps };
+
 /**
  * `auto`: time a few real steps of the configured model on each backend worth
  * trying and keep the fastest. A software WebGL renderer (SwiftShader,
@@ -42,15 +53,15 @@ async function timeSteps(data: TrainingData, settings: TrainerSettings): Promise
  * shader compiles alone would cost seconds. The probe trains a throwaway
  * model, so the real run still starts from the weights its random seed gives.
  */
-export async function chooseFastestBackend(data: TrainingData, settings: TrainerSettings): Promise<AutoChoice> {
+export async function chooseFastestBackend(data: TrainingData, settings: TrainerSettings, probe: BackendProbe = BROWSER): Promise<AutoChoice> {
   const notes: string[] = [];
   const candidates: BackendName[] = [];
   for (const backend of ['webgl', 'wasm'] as const) {
-    const missing = missingSupport(backend);
+    const missing = probe.missingSupport(backend);
     if (missing) notes.push(`${backend} skipped: ${missing}`);
     else candidates.push(backend);
   }
-  const software = candidates.includes('webgl') ? softwareWebGlRenderer() : null;
+  const software = candidates.includes('webgl') ? probe.softwareWebGlRenderer() : null;
   if (software) {
     notes.push(`webgl skipped: its renderer, ${rendererName(software)}, draws in software (slower than wasm)`);
     candidates.splice(candidates.indexOf('webgl'), 1);
@@ -59,7 +70,7 @@ export async function chooseFastestBackend(data: TrainingData, settings: Trainer
   const timings: { backend: BackendName; ms: number }[] = [];
   for (const backend of candidates) {
     try {
-      if (!(await activateBackend(backend))) {
+      if (!(await probe.activateBackend(backend))) {
         notes.push(`${backend} is not available`);
         continue;
       }
@@ -67,18 +78,18 @@ export async function chooseFastestBackend(data: TrainingData, settings: Trainer
         timings.push({ backend, ms: 0 });
         break;
       }
-      timings.push({ backend, ms: await timeSteps(data, settings) });
+      timings.push({ backend, ms: await probe.timeSteps(data, settings) });
     } catch (error) {
       notes.push(`${backend} failed: ${error instanceof Error ? error.message : String(error)}`);
     }
   }
   if (timings.length === 0) {
-    if (!(await activateBackend('cpu'))) throw new Error(`no backend could start (${notes.join('; ')})`);
+    if (!(await probe.activateBackend('cpu'))) throw new Error(`no backend could start (${notes.join('; ')})`);
     return { backend: 'cpu', notes };
   }
   timings.sort((a, b) => a.ms - b.ms);
   const best = timings[0];
   if (timings.length > 1) notes.push(`auto timed ${timings.map((t) => `${t.backend} ${t.ms.toFixed(0)} ms/step`).join(', ')}`);
-  if (!(await activateBackend(best.backend))) throw new Error(`${best.backend} stopped working`);
+  if (!(await probe.activateBackend(best.backend))) throw new Error(`${best.backend} stopped working`);
   return { backend: best.backend, notes };
 }

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { BackendChoice, PlaygroundConfig } from '../config/types';
 import { PIXELS } from '../data/pack';
+import { readableNumber } from '../format/number';
 import type { LayerSnapshot } from '../model/vae';
 import type { Checkpoint } from './checkpoint';
 import type { DownloadProgress } from './data-loader';
@@ -62,10 +63,6 @@ function errorText(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-function compact(value: number): string {
-  if (!Number.isFinite(value)) return String(value);
-  return Math.abs(value) >= 1e5 ? value.toExponential(1) : value.toFixed(1);
-}
 
 /**
  * The training engine behind the worker. One driver at a time takes the
@@ -491,7 +488,7 @@ export class TrainingSession {
     this.#runaway.reset();
     this.#metrics.resetRate();
     this.#trainedSinceIdle = false;
-    const what = !Number.isFinite(recon) ? 'the reconstruction loss became non-finite' : !Number.isFinite(kl) ? 'the KL term became non-finite' : `−ELBO jumped to ${compact(verdict.value)} (typical recently: ${compact(verdict.typical)})`;
+    const what = !Number.isFinite(recon) ? 'the reconstruction loss became non-finite' : !Number.isFinite(kl) ? 'the KL term became non-finite' : `−ELBO jumped to ${readableNumber(verdict.value, 1)} (typical recently: ${readableNumber(verdict.typical, 1)})`;
     this.#post({
       type: 'rolled-back',
       position: this.#position(trainer),
