@@ -143,8 +143,8 @@ test('a lost WebGL context moves training to wasm at the last checkpoint, with i
   await page.locator('input[name="beta"]').press('Enter');
   await play.click();
   await expect.poll(() => readNumber(page, 'step'), { timeout: 90_000 }).toBeGreaterThanOrEqual(8);
-  // A checkpoint is read every 2 s: let one land past step 5.
-  await page.waitForTimeout(3000);
+  // Checkpoints are read every few seconds (less often when reading is slow): wait for one past step 5.
+  await expect.poll(async () => Number((await page.getByTestId('step').getAttribute('data-checkpoint-step')) || -1), { timeout: 60_000 }).toBeGreaterThanOrEqual(5);
   const worker = page.workers().find((w) => w.url().includes('training.worker'));
   expect(worker).toBeTruthy();
   await worker!.evaluate(() => {
@@ -188,7 +188,7 @@ test('a run that explodes mid-way goes back to the checkpoint before the explosi
   await expect(play).toBeEnabled({ timeout: 60_000 });
   await play.click();
   await expect.poll(() => readNumber(page, 'step'), { timeout: 90_000 }).toBeGreaterThanOrEqual(60);
-  await page.waitForTimeout(2500); // a checkpoint well past step 0
+  await expect.poll(async () => Number((await page.getByTestId('step').getAttribute('data-checkpoint-step')) || -1), { timeout: 60_000 }).toBeGreaterThanOrEqual(60);
   // A learning rate this large with Adam sends −ELBO from hundreds to billions in a step or two, yet stays finite.
   await page.locator('input[name="lr"]').fill('0.5');
   await page.locator('input[name="lr"]').press('Enter');

@@ -99,6 +99,7 @@ export class TrainingClient {
   #latestEval = $state.raw<EvalMetrics | null>(null);
   #historyVersion = $state(0);
   #decoder = $state.raw<SnapshotDecoder | null>(null);
+  #checkpointStep = $state<number | null>(null);
   #latents = $state.raw<LatentCloud | null>(null);
   #examples = $state.raw<ReconstructionExamples | null>(null);
   #classNames = $state.raw<readonly string[]>([]);
@@ -132,6 +133,8 @@ export class TrainingClient {
   get latestEval() { return this.#latestEval; }
   get historyVersion() { return this.#historyVersion; }
   get decoder() { return this.#decoder; }
+  /** The step of the newest checkpoint the worker could roll back to. */
+  get checkpointStep() { return this.#checkpointStep; }
   get latents() { return this.#latents; }
   /** Test images and their reconstructions, refreshed with every evaluation. */
   get examples() { return this.#examples; }
@@ -162,6 +165,7 @@ export class TrainingClient {
     this.#latest = null;
     this.#latestEval = null;
     this.#decoder = null;
+    this.#checkpointStep = null;
     this.#latents = null;
     this.#examples = null;
     this.#notice = null;
@@ -312,6 +316,7 @@ export class TrainingClient {
         return;
       case 'decoder':
         this.#decoder = new SnapshotDecoder(message.layers);
+        if (message.checkpoint) this.#checkpointStep = message.step;
         return;
       case 'running':
         this.#running = message.running;

@@ -92,7 +92,8 @@ export type FromWorker = { generation: number } & (
     }
   | { type: 'metrics'; steps: StepMetrics[]; epoch: number; samplesPerSecond: number; numTensors: number }
   | { type: 'eval'; metrics: EvalMetrics; means: Float32Array; latent: number; examples: ReconstructionExamples }
-  | { type: 'decoder'; step: number; layers: LayerSnapshot[] }
+  /** `checkpoint`: these weights were read as part of a checkpoint the run can go back to. */
+  | { type: 'decoder'; step: number; layers: LayerSnapshot[]; checkpoint: boolean }
   | { type: 'running'; running: boolean }
   /** Training paused and went back to an earlier checkpoint; `position` is where it now stands. */
   | { type: 'rolled-back'; position: RunPosition; message: string }

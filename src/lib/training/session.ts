@@ -545,6 +545,6 @@ export class TrainingSession {
       this.#snapshotInterval = Math.max(SNAPSHOT_EVERY_MS, (performance.now() - start) / SNAPSHOT_TIME_SHARE);
       if (!allFinite(decoder)) return;
     }
-    this.#post({ type: 'decoder', step: trainer.step, layers: decoder }, decoder.flatMap((l) => [l.weights.buffer, l.bias.buffer]));
+    this.#post({ type: 'decoder', step: trainer.step, layers: decoder, checkpoint: whole }, decoder.flatMap((l) => [l.weights.buffer, l.bias.buffer]));
   }
 }
