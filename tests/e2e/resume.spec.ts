@@ -112,6 +112,24 @@ test('a paused run survives a reload: same step, chart and image, and training c
   expect(consoleErrors).toEqual([]);
 });
 
+test('hiding the page saves the running run at once, between the periodic saves', async ({ page, consoleErrors }) => {
+  await page.goto(RUN);
+  await waitReady(page);
+  await page.getByTestId('play').click();
+  const status = page.getByTestId('autosave-status');
+  // The first periodic save; the next one is 5 s later.
+  await expect(status).toBeVisible({ timeout: 30_000 });
+  const first = Number(await status.getAttribute('data-step'));
+  await expect.poll(() => readNumber(page, 'step')).toBeGreaterThan(first);
+  await page.evaluate(() => {
+    Object.defineProperty(document, 'visibilityState', { value: 'hidden', configurable: true });
+    document.dispatchEvent(new Event('visibilitychange'));
+  });
+  await expect.poll(async () => Number(await status.getAttribute('data-step')), { timeout: 2_000 }).toBeGreaterThan(first);
+  await page.getByTestId('play').click();
+  expect(consoleErrors).toEqual([]);
+});
+
 test('with storage unavailable the page says so once, calmly, and trains', async ({ page, consoleErrors }) => {
   await page.addInitScript(() => {
     IDBFactory.prototype.open = () => {
@@ -131,7 +149,8 @@ test('with storage unavailable the page says so once, calmly, and trains', async
   await page.getByTestId('play').click();
   await expect(message).toHaveCount(1);
   await message.getByRole('button', { name: 'Dismiss' }).click();
-  await stepTo(page, (await readNumber(page, 'step')) + 1);
+  // More than one autosave period: no second message.
+  await page.waitForTimeout(6_000);
   await expect(message).toHaveCount(0);
   await expect(page.getByTestId('resume-offer')).toHaveCount(0);
   expect(consoleErrors).toEqual([]);
@@ -150,6 +169,11 @@ test('a full storage is said once and training goes on', async ({ page, consoleE
   await expect(message).toContainText('storage for this site is full');
   await stepTo(page, 6);
   await expect(message).toHaveCount(1);
+  await message.getByRole('button', { name: 'Dismiss' }).click();
+  // Saving stopped: more training, and more than one autosave period, bring no second message.
+  await stepTo(page, 9);
+  await page.waitForTimeout(6_000);
+  await expect(message).toHaveCount(0);
   await expect(page.getByTestId('autosave-status')).toHaveCount(0);
   expect(consoleErrors).toEqual([]);
 });
