@@ -264,8 +264,16 @@ test('a 20,000-step history is saved and restored whole (timed)', async ({ page,
 
   await page.reload();
   await waitReady(page);
-  const clicked = Date.now();
+  // The fresh model has progress now: Resume asks first, and Cancel keeps both.
+  await stepTo(page, 1);
   await page.getByRole('button', { name: /^Resume/ }).click();
+  await expect(page.getByTestId('confirm-dialog')).toContainText('The current model (step 1) will be replaced by the saved run (step 20000)');
+  await page.getByRole('button', { name: 'Cancel' }).click();
+  await expect(page.getByTestId('step')).toHaveText('1');
+  await expect(page.getByTestId('resume-offer')).toBeVisible();
+  await page.getByRole('button', { name: /^Resume/ }).click();
+  const clicked = Date.now();
+  await page.getByTestId('confirm-ok').click();
   await expect(page.getByTestId('step')).toHaveText(String(N), { timeout: 60_000 });
   const resumeMs = Date.now() - clicked;
   await expect(chartSteps(page)).toHaveAttribute('data-steps', String(N));
