@@ -200,7 +200,7 @@ test('a run that explodes mid-way goes back to the checkpoint before the explosi
   // …and the counter is the checkpoint's step: the step is a fact about the weights.
   await expect.poll(() => readNumber(page, 'step')).toBe(wentBackTo);
   // The chart keeps what happened: steps up to the checkpoint as the run, the rest drawn apart as rolled back.
-  const chart = page.getByTestId('loss-chart-wrap');
+  const chart = page.getByTestId('loss-chart-points');
   expect(Number(await chart.getAttribute('data-steps'))).toBeLessThanOrEqual(wentBackTo);
   expect(Number(await chart.getAttribute('data-steps'))).toBeGreaterThan(0);
   expect(Number(await chart.getAttribute('data-discarded'))).toBeGreaterThan(0);

@@ -248,19 +248,19 @@ test("a loaded model file restores its run: the file's step, a chart that starts
   await page.goto(link);
   await waitReady(page);
   await trainSteps(page, 7);
-  await expect.poll(async () => Number(await page.getByTestId('loss-chart-wrap').getAttribute('data-steps'))).toBe(7);
+  await expect.poll(async () => Number(await page.getByTestId('loss-chart-points').getAttribute('data-steps'))).toBe(7);
   await page.getByTestId('import-model').setInputFiles(file);
   await expect(page.getByTestId('confirm-dialog')).toBeVisible();
   await page.getByTestId('confirm-ok').click();
   await expect(page.getByTestId('import-message')).toContainText('Loaded', { timeout: 60_000 });
   await expect(page.getByTestId('step')).toHaveText('4');
-  await expect(page.getByTestId('loss-chart-wrap')).toHaveAttribute('data-steps', '0');
+  await expect(page.getByTestId('loss-chart-points')).toHaveAttribute('data-steps', '0');
 
   await trainSteps(page, 1);
   await expect(page.getByTestId('step')).toHaveText('5');
   // The step after the file's trains with β = 4/100 (β follows the steps done before it), not the 0 a restarted warm-up would use.
   await expect(page.locator('.readout.total .label')).toContainText('0.04·KL');
-  await expect(page.getByTestId('loss-chart-wrap')).toHaveAttribute('data-steps', '1');
+  await expect(page.getByTestId('loss-chart-points')).toHaveAttribute('data-steps', '1');
 
   // "Model downloaded (step 4)" described the run before Reset; a new model clears it.
   await page.getByTestId('export-model').click();

@@ -4,6 +4,8 @@ import type { PlaygroundConfig } from '../config/types';
 import { TrainingClient } from '../training/client.svelte';
 import type { LiveSettings } from '../training/trainer';
 import type { ModelFile } from '../share/model-file';
+import type { Checkpoint } from '../training/checkpoint';
+import type { EvalMetrics, StepMetrics } from '../training/protocol';
 import { whenModelReady } from './model-ready.svelte';
 
 const URL_DEBOUNCE_MS = 250;
@@ -159,10 +161,39 @@ export class PlaygroundState {
         : `The current weights will be replaced by the file's.${lost}`;
       if (!(await this.ask('Load this model?', body, 'Load model'))) return false;
     }
+    // The file's step comes with its weights: the counter, the warm-up and the data order carry on from it.
+    await this.#switchAndRestore(config, { step: model.step, layers: model.layers, optimizer: null });
+    this.#weightsLoaded = true;
+    return true;
+  }
+
+  /**
+   * Continues a run saved in this browser: its settings, weights, optimizer
+   * state, step and metric history. Asks first if the current model has
+   * progress. Resolves false if cancelled; throws if the run cannot be used.
+   */
+  async resumeRun(query: string, checkpoint: Checkpoint, history: { steps: StepMetrics[]; evals: EvalMetrics[] }): Promise<boolean> {
+    const { config, messages } = parseConfig(query);
+    if (messages.length > 0) throw new Error(`its settings are no longer valid (${messages[0].text})`);
+    if (this.hasProgress) {
+      const ok = await this.ask('Resume the saved run?', `The current model (step ${this.client.step}) will be replaced by the saved run (step ${checkpoint.step}).`, 'Resume');
+      if (!ok) return false;
+    }
+    await this.#switchAndRestore(config, checkpoint, history);
+    return true;
+  }
+
+  /**
+   * Switches to `config`, building a matching model only when a reset-level
+   * setting differs (else pausing and applying the live settings), then
+   * continues from `checkpoint` with `history` as the run's curve.
+   */
+  async #switchAndRestore(config: PlaygroundConfig, checkpoint: Checkpoint, history?: { steps: StepMetrics[]; evals: EvalMetrics[] }): Promise<void> {
+    const rebuild = changedResetKeys(this.#config, config).length > 0;
     this.#config = config;
     this.#fieldMessages = {};
     this.#linkMessages = [];
-    if (rebuild.length > 0) this.#startModel();
+    if (rebuild) this.#startModel();
     else {
       this.client.pause();
       this.client.setLive(this.#liveSettings());
@@ -171,10 +202,7 @@ export class PlaygroundState {
     await whenModelReady(this.client);
     // The user may have changed the architecture while the model was building.
     if (changedResetKeys(this.#config, config).length > 0) throw new Error('the settings changed while the model was loading');
-    // The file's step comes with its weights: the counter, the warm-up and the data order carry on from it.
-    await this.client.restore({ step: model.step, layers: model.layers, optimizer: null });
-    this.#weightsLoaded = true;
-    return true;
+    await this.client.restore(checkpoint, history);
   }
 
   /** The address bar follows the settings; replaceState, debounced, so history is not spammed. */

@@ -1,0 +1,126 @@
+import type { Checkpoint } from '../training/checkpoint';
+import type { PackedHistory } from './run-history';
+
+/**
+ * Saved runs in IndexedDB. Knows nothing of Svelte or the page: it stores and
+ * lists records. Each tab writes only its own record (keyed by its id), and
+ * every write is one transaction over both stores, so a record is never half
+ * written and a summary never points at a missing run.
+ */
+
+const DB_NAME = 'vae-playground';
+const DB_VERSION = 1;
+/** Small listing records, read without cloning megabytes of weights. */
+const SUMMARIES = 'summaries';
+/** The weights, optimizer state and history. */
+const RUNS = 'runs';
+
+export interface SavedRunSummary {
+  /** The id of the page that wrote it. */
+  id: string;
+  /** ms since the epoch (Date.now()). */
+  updatedAt: number;
+  step: number;
+  epoch: number;
+  /** The run's settings as a playground link query (read back with the link rules). */
+  query: string;
+}
+
+export interface SavedRun extends SavedRunSummary {
+  checkpoint: Checkpoint;
+  history: PackedHistory;
+}
+
+/** What went wrong with storage, in the two kinds the page explains differently. */
+export type StorageFailure = 'full' | 'unavailable';
+
+export function storageFailure(error: unknown): StorageFailure {
+  const name = error instanceof DOMException || error instanceof Error ? error.name : '';
+  return name === 'QuotaExceededError' ? 'full' : 'unavailable';
+}
+
+function requestResult<T>(request: IDBRequest<T>): Promise<T> {
+  return new Promise((resolve, reject) => {
+    request.onsuccess = () => resolve(request.result);
+    request.onerror = () => reject(request.error ?? new Error('storage request failed'));
+  });
+}
+
+/** Settles when the transaction commits (or fails: an abort undoes all of it). */
+function transactionDone(tx: IDBTransaction): Promise<void> {
+  return new Promise((resolve, reject) => {
+    tx.oncomplete = () => resolve();
+    tx.onabort = () => reject(tx.error ?? new DOMException('the save was aborted', 'AbortError'));
+    tx.onerror = () => reject(tx.error ?? new Error('the save failed'));
+  });
+}
+
+export class RunStore {
+  readonly #db: IDBDatabase;
+
+  private constructor(db: IDBDatabase) {
+    this.#db = db;
+  }
+
+  /** Throws when the browser offers no usable IndexedDB (missing, blocked, private mode). */
+  static async open(factory: IDBFactory | undefined = globalThis.indexedDB): Promise<RunStore> {
+    if (!factory) throw new DOMException('IndexedDB is not available', 'NotSupportedError');
+    const request = factory.open(DB_NAME, DB_VERSION);
+    request.onupgradeneeded = () => {
+      const db = request.result;
+      if (!db.objectStoreNames.contains(SUMMARIES)) db.createObjectStore(SUMMARIES, { keyPath: 'id' });
+      if (!db.objectStoreNames.contains(RUNS)) db.createObjectStore(RUNS, { keyPath: 'id' });
+    };
+    const db = await requestResult(request);
+    // Another tab of a newer version may need the database: let it.
+    db.onversionchange = () => db.close();
+    return new RunStore(db);
+  }
+
+  async put(run: SavedRun): Promise<void> {
+    const { checkpoint, history, ...summary } = run;
+    const tx = this.#db.transaction([SUMMARIES, RUNS], 'readwrite');
+    const done = transactionDone(tx);
+    tx.objectStore(SUMMARIES).put(summary);
+    tx.objectStore(RUNS).put({ id: run.id, checkpoint, history });
+    await done;
+  }
+
+  /** Every saved run's summary, newest first. */
+  async summaries(): Promise<SavedRunSummary[]> {
+    const tx = this.#db.transaction(SUMMARIES, 'readonly');
+    const all = await requestResult(tx.objectStore(SUMMARIES).getAll() as IDBRequest<SavedRunSummary[]>);
+    return all.sort((a, b) => b.updatedAt - a.updatedAt);
+  }
+
+  async get(id: string): Promise<SavedRun | null> {
+    const tx = this.#db.transaction([SUMMARIES, RUNS], 'readonly');
+    const [summary, run] = await Promise.all([
+      requestResult(tx.objectStore(SUMMARIES).get(id) as IDBRequest<SavedRunSummary | undefined>),
+      requestResult(tx.objectStore(RUNS).get(id) as IDBRequest<Pick<SavedRun, 'id' | 'checkpoint' | 'history'> | undefined>),
+    ]);
+    return summary && run ? { ...summary, checkpoint: run.checkpoint, history: run.history } : null;
+  }
+
+  async delete(ids: Iterable<string>): Promise<void> {
+    const tx = this.#db.transaction([SUMMARIES, RUNS], 'readwrite');
+    const done = transactionDone(tx);
+    for (const id of ids) {
+      tx.objectStore(SUMMARIES).delete(id);
+      tx.objectStore(RUNS).delete(id);
+    }
+    await done;
+  }
+
+  /** Deletes all but the `keep` newest runs; runs in `spare` (open tabs) are never deleted and not counted. */
+  async prune(keep: number, spare: ReadonlySet<string>): Promise<void> {
+    const all = await this.summaries();
+    const spared = all.filter((s) => spare.has(s.id)).length;
+    const old = all.filter((s) => !spare.has(s.id)).slice(Math.max(0, keep - spared)).map((s) => s.id);
+    if (old.length > 0) await this.delete(old);
+  }
+
+  close(): void {
+    this.#db.close();
+  }
+}
