@@ -11,6 +11,12 @@ export interface OptimizerState {
   name: OptimizerName;
   iterations: number;
   slots: Float32Array[];
+  /**
+   * Adam's running powers β₁ᵗ⁺¹ and β₂ᵗ⁺¹ exactly as it holds them: it multiplies
+   * by β every step, and the pow() its setWeights uses instead can differ in
+   * the last bit, which would make a resumed run drift from an uninterrupted one.
+   */
+  powers: number[];
 }
 
 /**
@@ -43,7 +49,15 @@ export async function readOptimizerState(optimizer: tf.Optimizer, name: Optimize
   const iterations = (await iterationsEntry.tensor.data())[0];
   iterationsEntry.tensor.dispose();
   const slots = await Promise.all(slotEntries.map(async (entry) => Float32Array.from(await entry.tensor.data())));
-  return { name, iterations, slots };
+  const own = adamPowers(optimizer);
+  const powers = own ? await Promise.all(own.map(async (v) => (await v.data())[0])) : [];
+  return { name, iterations, slots, powers };
+}
+
+/** Adam's accumulated β powers (tfjs keeps them as two scalar variables); null for other optimizers. */
+function adamPowers(optimizer: tf.Optimizer): [tf.Variable, tf.Variable] | null {
+  const adam = optimizer as unknown as { accBeta1?: tf.Variable; accBeta2?: tf.Variable };
+  return adam.accBeta1 && adam.accBeta2 ? [adam.accBeta1, adam.accBeta2] : null;
 }
 
 /**
@@ -53,6 +67,10 @@ export async function readOptimizerState(optimizer: tf.Optimizer, name: Optimize
 export function optimizerStateProblem(state: OptimizerState, name: OptimizerName, variableSizes: number[]): string | null {
   if (state.name !== name) return `the state is for ${state.name}, the model trains with ${name}`;
   if (!Number.isInteger(state.iterations) || state.iterations < 0) return `iteration count ${state.iterations} is not a whole number ≥ 0`;
+  const powersExpected = name === 'adam' ? 2 : 0;
+  if (state.powers.length !== powersExpected || !state.powers.every((p) => Number.isFinite(p) && p > 0 && p <= 1)) {
+    return `${state.powers.length} running β powers, expected ${powersExpected} in (0, 1]`;
+  }
   const groups = name === 'sgd' ? 0 : 2;
   // Before the first step the slots do not exist yet.
   if (state.slots.length !== 0 && state.slots.length !== groups * variableSizes.length) {
@@ -75,5 +93,7 @@ export async function optimizerFromState(state: OptimizerState, lr: number, vari
   // setWeights keeps variables made from these tensors (sharing their storage), so ours can go.
   await optimizer.setWeights(values);
   tf.dispose(values.map((v) => v.tensor));
+  const own = adamPowers(optimizer);
+  if (own) tf.tidy(() => own.forEach((v, i) => v.assign(tf.scalar(state.powers[i]))));
   return optimizer;
 }

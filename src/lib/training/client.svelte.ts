@@ -307,7 +307,8 @@ export class TrainingClient {
         return;
       }
       case 'eval':
-        this.history.evals.push(message.metrics);
+        // A restored run brings its own curve; re-measuring its weights is not a new point on it.
+        if (message.reason !== 'restore') this.history.evals.push(message.metrics);
         this.#latestEval = message.metrics;
         markEval(message.metrics);
         this.#latents = { means: message.means, labels: this.#testLabels, latent: message.latent };

@@ -91,7 +91,8 @@ export type FromWorker = { generation: number } & (
       testLabels: Uint8Array;
     }
   | { type: 'metrics'; steps: StepMetrics[]; epoch: number; samplesPerSecond: number; numTensors: number }
-  | { type: 'eval'; metrics: EvalMetrics; means: Float32Array; latent: number; examples: ReconstructionExamples }
+  /** `restore`: the test numbers of weights just put in place, not a point of this run's own curve. */
+  | { type: 'eval'; metrics: EvalMetrics; means: Float32Array; latent: number; examples: ReconstructionExamples; reason: 'start' | 'epoch' | 'restore' }
   /** `checkpoint`: these weights were read as part of a checkpoint the run can go back to. */
   | { type: 'decoder'; step: number; layers: LayerSnapshot[]; checkpoint: boolean }
   | { type: 'running'; running: boolean }

@@ -323,7 +323,7 @@ export class TrainingSession {
     // Step 0 is the first checkpoint: a run that explodes at once goes back to its start.
     await this.#publishSnapshot(token, true);
     // The untrained model's test numbers and latent cloud: the chart's and the pad's starting point.
-    await this.#evaluate(token);
+    await this.#evaluate(token, 'start');
   }
 
   async #loadData(name: string, dataUrl: string, token: number): Promise<TrainingData> {
@@ -357,7 +357,7 @@ export class TrainingSession {
     this.#post({ type: 'restored', requestId: task.requestId, position: this.#position(trainer) });
     await this.#publishSnapshot(token, true);
     // Loaded weights: refresh the test numbers and latent cloud so they describe this model.
-    await this.#evaluate(token);
+    await this.#evaluate(token, 'restore');
   }
 
   async #answerSnapshot(task: Extract<WorkerRequest, { type: 'snapshot' }>, token: number): Promise<void> {
@@ -417,7 +417,7 @@ export class TrainingSession {
     while (this.#inFlight.length > MAX_IN_FLIGHT) await this.#settleOldest(token);
     if (trainer.epoch !== epochBefore && this.#running) {
       await this.#drainInFlight(token);
-      if (this.#trainer === trainer && this.#running) await this.#evaluate(token);
+      if (this.#trainer === trainer && this.#running) await this.#evaluate(token, 'epoch');
     }
     if (performance.now() - this.#lastSnapshotAt > this.#snapshotInterval) await this.#publishSnapshot(token, false);
     await this.#wait(this.#deps.nextTask(), token);
@@ -501,7 +501,7 @@ export class TrainingSession {
     await this.#publishSnapshot(token, false);
   }
 
-  async #evaluate(token: number): Promise<void> {
+  async #evaluate(token: number, reason: 'start' | 'epoch' | 'restore'): Promise<void> {
     const trainer = this.#requireTrainer('evaluate');
     const result = await this.#wait(trainer.evaluate(), token);
     const indices = trainer.exampleIndices();
@@ -514,6 +514,7 @@ export class TrainingSession {
         means: result.means,
         latent: trainer.vae.arch.latent,
         examples: { labels: Array.from(indices, (i) => testLabels[i]), originals, reconstructions },
+        reason,
       },
       [result.means.buffer, originals.buffer, reconstructions.buffer],
     );
