@@ -35,3 +35,13 @@ export async function trainSteps(page: Page, count: number): Promise<void> {
     await expect(page.getByTestId('step')).toHaveText(String(i), { timeout: 60_000 });
   }
 }
+
+/** The decoded image's pixels (red channel, hex), to compare exactly. */
+export async function decodedPixelsHex(page: Page): Promise<string> {
+  return page.getByTestId('decoded').evaluate((canvas: HTMLCanvasElement) => {
+    const data = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
+    let out = '';
+    for (let i = 0; i < data.length; i += 4) out += data[i].toString(16).padStart(2, '0');
+    return out;
+  });
+}

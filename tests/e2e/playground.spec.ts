@@ -1,15 +1,5 @@
 import type { Page } from '@playwright/test';
-import { test, expect, readNumber } from './fixtures';
-
-/** The decoded image's pixels, as a string to compare. */
-async function decodedPixels(page: Page): Promise<string> {
-  return page.getByTestId('decoded').evaluate((canvas: HTMLCanvasElement) => {
-    const data = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
-    let out = '';
-    for (let i = 0; i < data.length; i += 4) out += data[i].toString(16).padStart(2, '0');
-    return out;
-  });
-}
+import { test, expect, readNumber, decodedPixelsHex } from './fixtures';
 
 test('trains on WebGL in the worker: steps rise, the loss falls, pause stops', async ({ page, consoleErrors }) => {
   await page.goto('./?backend=webgl');
@@ -43,19 +33,19 @@ test('dragging the latent pad and pressing arrow keys change the decoded image',
   await expect(page.getByTestId('play')).toBeEnabled({ timeout: 60_000 });
   const pad = page.getByTestId('latent-pad');
   await expect(page.getByText('Decoded image', { exact: true })).toBeVisible();
-  const before = await decodedPixels(page);
+  const before = await decodedPixelsHex(page);
 
   const box = (await pad.boundingBox())!;
   await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
   await page.mouse.down();
   await page.mouse.move(box.x + box.width * 0.9, box.y + box.height * 0.1, { steps: 8 });
   await page.mouse.up();
-  const dragged = await decodedPixels(page);
+  const dragged = await decodedPixelsHex(page);
   expect(dragged).not.toBe(before);
 
   await pad.focus();
   for (let i = 0; i < 10; i++) await page.keyboard.press('Shift+ArrowLeft');
-  const keyed = await decodedPixels(page);
+  const keyed = await decodedPixelsHex(page);
   expect(keyed).not.toBe(dragged);
   await expect(pad).toHaveAttribute('aria-valuetext', /z0 = -?\d/);
   expect(consoleErrors).toEqual([]);

@@ -1,23 +1,9 @@
 import { readFileSync } from 'node:fs';
 import type { Page } from '@playwright/test';
-import { test, expect, readNumber } from './fixtures';
+import { test, expect, readNumber, decodedPixelsHex, waitReady } from './fixtures';
 
 /** A small model on the CPU backend: deterministic per seed, and quick on a slow machine. */
 const RUN = './?hidden=64,32&batch=32&backend=cpu&seed=7';
-
-async function waitReady(page: Page): Promise<void> {
-  await expect(page.getByTestId('play')).toBeEnabled({ timeout: 90_000 });
-}
-
-/** The decoded image's pixels (red channel, hex), at the pad's centre z = 0 unless moved. */
-async function decodedPixels(page: Page): Promise<string> {
-  return page.getByTestId('decoded').evaluate((canvas: HTMLCanvasElement) => {
-    const data = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
-    let out = '';
-    for (let i = 0; i < data.length; i += 4) out += data[i].toString(16).padStart(2, '0');
-    return out;
-  });
-}
 
 /** Presses Step `count` times and waits for the counter. */
 async function stepTo(page: Page, target: number): Promise<void> {
@@ -72,7 +58,7 @@ test('a paused run survives a reload: same step, chart and image, and training c
   const step = await readNumber(page, 'step');
   await expect(chartSteps(page)).toHaveAttribute('data-steps', String(step));
   const evals = await chartSteps(page).getAttribute('data-evals');
-  const pixels = await decodedPixels(page);
+  const pixels = await decodedPixelsHex(page);
   const beforeRows = await stepRows(page);
   expect(beforeRows).toHaveLength(step);
 
@@ -88,7 +74,7 @@ test('a paused run survives a reload: same step, chart and image, and training c
   console.log(`round trip: step ${step} before the reload, ${await readNumber(page, 'step')} after Resume (${Date.now() - clicked} ms from the click)`);
   await expect(page.getByTestId('resume-offer')).toHaveCount(0);
   await expect(chartSteps(page)).toHaveAttribute('data-steps', String(step));
-  await expect.poll(() => decodedPixels(page), { timeout: 30_000 }).toBe(pixels);
+  await expect.poll(() => decodedPixelsHex(page), { timeout: 30_000 }).toBe(pixels);
   // Re-measuring the restored weights adds no test point: the chart is the one that was saved.
   await expect(chartSteps(page)).toHaveAttribute('data-evals', evals!);
   expect(await stepRows(page)).toEqual(beforeRows);
