@@ -48,3 +48,23 @@ for (const theme of THEMES) {
     });
   }
 }
+
+for (const theme of THEMES) {
+  test(`the playground's messages pass axe: a rollback notice and a resume offer, ${theme}`, async ({ page }) => {
+    await open(page, './?opt=sgd&lr=1&hidden=64,32&backend=wasm', theme, 1280);
+    await waitReady(page);
+    await page.getByTestId('play').click();
+    await expect(page.getByTestId('notice')).toContainText(/Training paused/, { timeout: 60_000 });
+    expect(await audit(page, `${theme} rollback notice`)).toEqual([]);
+
+    // A saved run (this page's, trained a few steps) is offered on the next visit.
+    await open(page, './?hidden=32&batch=32&backend=cpu', theme, 1280);
+    await waitReady(page);
+    await trainSteps(page, 3);
+    await expect(page.getByTestId('autosave-status')).toHaveAttribute('data-step', '3', { timeout: 30_000 });
+    await page.reload();
+    await waitReady(page);
+    await expect(page.getByRole('button', { name: /^Resume/ })).toBeVisible({ timeout: 30_000 });
+    expect(await audit(page, `${theme} resume offer`)).toEqual([]);
+  });
+}
