@@ -106,7 +106,15 @@ export class LossChart {
         },
         plugins: {
           decimation: { enabled: true, algorithm: 'lttb', samples: 400, threshold: 800 },
-          legend: { position: 'bottom', labels: { boxWidth: 14, usePointStyle: false } },
+          legend: {
+            position: 'bottom',
+            labels: {
+              boxWidth: 14,
+              usePointStyle: false,
+              // The rolled-back series is named only once there is something in it.
+              filter: (item, data) => item.datasetIndex !== DISCARDED || data.datasets[DISCARDED].data.length > 0,
+            },
+          },
           tooltip: {
             callbacks: { label: (ctx) => `${ctx.dataset.label}: ${readableNumber(ctx.parsed.y)}` },
           },
