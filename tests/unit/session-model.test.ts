@@ -71,9 +71,10 @@ async function runSequence(actions: Action[]): Promise<string | null> {
   const log: LogEntry[] = [];
   const deps: SessionDeps = {
     send: (message) => log.push({ kind: 'sent', message }),
-    loadData: async () => DATA,
-    startBackend: async () => ({ backend: 'cpu', notes: [] }),
-    fallbackBackend: async () => 'cpu',
+    // Each takes a tick, as loading and starting a backend do, so a lost backend can land in the middle.
+    loadData: async () => (await macrotask(), DATA),
+    startBackend: async () => (await macrotask(), { backend: 'cpu', notes: [] }),
+    fallbackBackend: async () => (await macrotask(), 'cpu'),
     watchBackend: () => {},
     nextTask: macrotask,
     trace: (event) => log.push(event.kind === 'handled' ? { kind: 'handled', message: event.message } : { kind: 'step', step: event.step }),

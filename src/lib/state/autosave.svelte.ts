@@ -105,7 +105,7 @@ export class RunAutosave {
       // Steps up to the checkpoint may still be on their way from the worker.
       const waitUntil = performance.now() + HISTORY_WAIT_MS;
       while ((client.history.steps.at(-1)?.step ?? 0) < checkpoint.step && performance.now() < waitUntil) await sleep(50);
-      if (client.runId !== runId) return; // a new model replaced the run meanwhile
+      if (client.runId !== runId) return; // a new model or a restore replaced the run meanwhile
       const steps = client.history.steps.filter((s) => s.step <= checkpoint.step);
       const evals = client.history.evals.filter((e) => e.step <= checkpoint.step);
       const start = performance.now();
@@ -113,7 +113,7 @@ export class RunAutosave {
         id: this.#id,
         updatedAt: Date.now(),
         step: checkpoint.step,
-        epoch: client.epoch,
+        epoch: client.stepsPerEpoch > 0 ? Math.floor(checkpoint.step / client.stepsPerEpoch) : client.epoch,
         query,
         checkpoint,
         history: packHistory(steps, evals),
@@ -136,7 +136,7 @@ export class RunAutosave {
       await store.put(record);
     } catch (error) {
       if (storageFailure(error) !== 'full') throw error;
-      await store.prune(0, new Set([this.#id, ...(await openPageIds())]));
+      await store.prune(0, await this.#spared());
       await store.put(record);
     }
   }
@@ -146,7 +146,14 @@ export class RunAutosave {
       await store.delete([this.#adopted]);
       this.#adopted = null;
     }
-    await store.prune(KEEP_RUNS, new Set([this.#id, ...(await openPageIds())]));
+    await store.prune(KEEP_RUNS, await this.#spared());
+  }
+
+  /** Runs never pruned: this page's, those of pages still open, and the one this page offers. */
+  async #spared(): Promise<Set<string>> {
+    const spared = new Set([this.#id, ...(await openPageIds())]);
+    if (this.#offer) spared.add(this.#offer.id);
+    return spared;
   }
 
   /** Storage failed: said once, calmly; saving stops and training goes on. */

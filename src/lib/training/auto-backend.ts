@@ -44,7 +44,7 @@ export interface BackendProbe {
   timeSteps(data: TrainingData, settings: TrainerSettings): Promise<number>;
 }
 
-const BROWSER: BackendProbe = { missingSupport, softwareWebGlRenderer, activateBackend, timeSteps };
+export const BROWSER_PROBE: BackendProbe = { missingSupport, softwareWebGlRenderer, activateBackend, timeSteps };
 
 /**
  * `auto`: time a few real steps of the configured model on each backend worth
@@ -53,7 +53,7 @@ const BROWSER: BackendProbe = { missingSupport, softwareWebGlRenderer, activateB
  * shader compiles alone would cost seconds. The probe trains a throwaway
  * model, so the real run still starts from the weights its random seed gives.
  */
-export async function chooseFastestBackend(data: TrainingData, settings: TrainerSettings, probe: BackendProbe = BROWSER): Promise<AutoChoice> {
+export async function chooseFastestBackend(data: TrainingData, settings: TrainerSettings, probe: BackendProbe = BROWSER_PROBE): Promise<AutoChoice> {
   const notes: string[] = [];
   const candidates: BackendName[] = [];
   for (const backend of ['webgl', 'wasm'] as const) {

@@ -101,8 +101,9 @@ export interface BackendOutcome {
 }
 
 /** Tries the requested backend, then the rest of webgl → wasm → cpu. */
-export async function initBackend(choice: BackendChoice): Promise<BackendOutcome> {
-  const order = choice === 'auto' ? FALLBACK_ORDER : [choice, ...FALLBACK_ORDER.filter((b) => b !== choice)];
+export async function initBackend(choice: BackendChoice, avoid: readonly BackendName[] = []): Promise<BackendOutcome> {
+  const preferred = choice === 'auto' ? FALLBACK_ORDER : [choice, ...FALLBACK_ORDER.filter((b) => b !== choice)];
+  const order = preferred.filter((b) => !avoid.includes(b));
   const notes: string[] = [];
   for (const name of order) {
     const missing = missingSupport(name);

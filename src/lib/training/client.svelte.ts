@@ -82,6 +82,8 @@ export class TrainingClient {
   readonly history = new MetricHistory();
   #worker: WorkerPort;
   #generation = $state(0);
+  /** Counts restores: with the generation it names the run now shown. */
+  #restores = $state(0);
   #requests = new Map<number, PendingRequest>();
   #nextRequestId = 1;
 
@@ -142,7 +144,7 @@ export class TrainingClient {
   get notice() { return this.#notice; }
   get error() { return this.#error; }
   /** Changes whenever a new model replaces the run (messages about the old run go stale). */
-  get runId() { return this.#generation; }
+  get runId() { return `${this.#generation}.${this.#restores}`; }
   /** Requests still waiting for their reply. */
   get pendingRequests() { return this.#requests.size; }
 
@@ -207,7 +209,11 @@ export class TrainingClient {
    * it), so the chart never splices two runs together.
    */
   async restore(checkpoint: Checkpoint, history: { steps: StepMetrics[]; evals: EvalMetrics[] } = { steps: [], evals: [] }): Promise<RunPosition> {
+    const generation = this.#generation;
     const position = await this.#request('restore', (requestId) => ({ type: 'restore', requestId, checkpoint }));
+    // A new model was started meanwhile: its run is not this checkpoint's.
+    if (generation !== this.#generation) throw new Error('a new model was started while the weights were loading');
+    this.#restores++;
     this.history.replace(history.steps, history.evals);
     this.#latest = history.steps[history.steps.length - 1] ?? null;
     this.#latestEval = history.evals[history.evals.length - 1] ?? null;

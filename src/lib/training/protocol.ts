@@ -10,6 +10,8 @@ import type { LiveSettings } from './trainer';
  * a time, and training steps run only between messages. So a pause always
  * wins over a play sent before it, a live setting is in force from the next
  * step on, and a snapshot is read at one step with no step running meanwhile.
+ * `step` and `play` only allow training: the steps run once no message is
+ * waiting, so a snapshot sent right after a step message is read before it.
  *
  * Requests (snapshot, restore, encode-test) carry a request id; each gets
  * exactly one reply with that id: its answer or a `request-failed`. Replies

@@ -88,6 +88,8 @@ export class TrainingSession {
   /** Bumped to abandon a driver stuck on a read from a lost device. */
   #driverToken = 0;
   #current: Task | null = null;
+  /** Whether the message being handled has already posted its reply (then it must not run again). */
+  #currentReplied = false;
   #idleWaiters: (() => void)[] = [];
 
   #inFlight: InFlight[] = [];
@@ -97,7 +99,7 @@ export class TrainingSession {
   #lastSnapshotAt = 0;
   #lastCheckpointAt = 0;
   #snapshotInterval = SNAPSHOT_EVERY_MS;
-  /** Verified checkpoints (every step up to theirs had a healthy loss), oldest first. */
+  /** Checkpoints with finite weights, oldest first; a rollback picks the newest one from before the trouble began. */
   #checkpoints: Checkpoint[] = [];
   readonly #runaway = new RunawayDetector();
 
@@ -117,7 +119,7 @@ export class TrainingSession {
     this.#driving = false;
     // A message cut off mid-way runs again on the new trainer, so its reply still comes
     // (an interrupted move off a lost backend is replaced by the one queued here).
-    if (this.#current && this.#current.type !== 'backend-lost') this.#inbox.unshift(this.#current);
+    if (this.#current && this.#current.type !== 'backend-lost' && !this.#currentReplied) this.#inbox.unshift(this.#current);
     this.#current = null;
     this.#inbox.unshift({ type: 'backend-lost' });
     this.#kick();
@@ -150,6 +152,8 @@ export class TrainingSession {
   }
 
   #post(message: Outgoing, transfer?: Transferable[]): void {
+    const current = this.#current;
+    if ('requestId' in message && current && 'requestId' in current && current.requestId === message.requestId) this.#currentReplied = true;
     this.#deps.send({ ...message, generation: this.#generation } as FromWorker, transfer);
   }
 
@@ -204,6 +208,7 @@ export class TrainingSession {
 
   async #handleTask(task: Task, token: number): Promise<void> {
     this.#current = task;
+    this.#currentReplied = false;
     try {
       // Loss read-backs still pending belong to the weights as they are now: check them first
       // (not after a lost device: those reads never settle).
@@ -285,6 +290,7 @@ export class TrainingSession {
     this.#running = false;
     this.#pendingSteps = 0;
     this.#generation = generation;
+    this.#disposeInFlight();
     this.#trainer?.dispose();
     this.#trainer = null;
     this.#settings = null;
@@ -352,7 +358,8 @@ export class TrainingSession {
     // Steps of the replaced weights reach the page before the move does.
     this.#flushMetrics();
     await this.#wait(trainer.restore(task.checkpoint), token);
-    this.#checkpoints = [];
+    // The restored weights are now the run's only checkpoint (a lost device goes back here, not to step 0).
+    this.#checkpoints = [task.checkpoint];
     this.#runaway.reset();
     this.#post({ type: 'restored', requestId: task.requestId, position: this.#position(trainer) });
     await this.#publishSnapshot(token, true);
@@ -411,7 +418,10 @@ export class TrainingSession {
     const epochBefore = trainer.epoch;
     const stats = trainer.trainStep();
     this.#trainedSinceIdle = true;
-    this.#inFlight.push({ step: trainer.step, stats, read: stats.data() });
+    const read = stats.data();
+    // Awaited later (reads are pipelined); until then a failure must not count as unhandled.
+    read.catch(() => {});
+    this.#inFlight.push({ step: trainer.step, stats, read });
     this.#deps.trace?.({ kind: 'step', step: trainer.step });
     if (this.#pendingSteps > 0) this.#pendingSteps--;
     while (this.#inFlight.length > MAX_IN_FLIGHT) await this.#settleOldest(token);
@@ -437,6 +447,10 @@ export class TrainingSession {
     this.#checkCurrent(token);
   }
 
+  #disposeOldest(): void {
+    this.#inFlight.shift()?.stats.dispose();
+  }
+
   #disposeInFlight(): void {
     try {
       for (const pending of this.#inFlight) pending.stats.dispose();
@@ -448,9 +462,16 @@ export class TrainingSession {
 
   async #settleOldest(token: number): Promise<void> {
     const oldest = this.#inFlight[0];
-    const values = await this.#wait(oldest.read, token);
-    this.#inFlight.shift();
-    oldest.stats.dispose();
+    let values: Awaited<InFlight['read']>;
+    try {
+      values = await this.#wait(oldest.read, token);
+    } catch (error) {
+      // A failed read leaves the queue (or every later message would fail on it too); after a lost
+      // device the entry stays for the move to dispose.
+      if (!(error instanceof Abandoned)) this.#disposeOldest();
+      throw error;
+    }
+    this.#disposeOldest();
     const [recon, kl, beta] = values;
     const verdict = this.#runaway.observe(oldest.step, recon + kl);
     if (verdict) return this.#rollBack(oldest.step, recon, kl, verdict, token);
@@ -480,7 +501,9 @@ export class TrainingSession {
     this.#pendingSteps = 0;
     this.#disposeInFlight();
     this.#flushMetrics();
-    const before = this.#checkpoints.filter((c) => c.step < verdict.onset);
+    // The loss reported for step s is that of the weights after step s − 1, so the weights of step
+    // onset − 1 already gave a bad loss: the newest trustworthy checkpoint is older than that.
+    const before = this.#checkpoints.filter((c) => c.step < verdict.onset - 1);
     const target = before[before.length - 1] ?? this.#checkpoints[0];
     // Later checkpoints may already carry the excursion's weights.
     this.#checkpoints = target ? this.#checkpoints.filter((c) => c.step <= target.step) : [];
