@@ -90,9 +90,15 @@ export async function optimizerFromState(state: OptimizerState, lr: number, vari
     { name: 'iter', tensor: tf.scalar(state.iterations, 'int32') as tf.Tensor },
     ...state.slots.map((slot, i) => ({ name: `slot${i}`, tensor: tf.tensor(slot, variableShapes[i % variableShapes.length]) })),
   ];
-  // setWeights keeps variables made from these tensors (sharing their storage), so ours can go.
-  await optimizer.setWeights(values);
-  tf.dispose(values.map((v) => v.tensor));
+  try {
+    // setWeights keeps variables made from these tensors (sharing their storage), so ours can go.
+    await optimizer.setWeights(values);
+  } catch (error) {
+    optimizer.dispose();
+    throw error;
+  } finally {
+    tf.dispose(values.map((v) => v.tensor));
+  }
   const own = adamPowers(optimizer);
   if (own) tf.tidy(() => own.forEach((v, i) => v.assign(tf.scalar(state.powers[i]))));
   return optimizer;
