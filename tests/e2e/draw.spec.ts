@@ -1,3 +1,4 @@
+import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
 import { test, expect, waitReady } from './fixtures';
 
@@ -89,3 +90,15 @@ test.describe('on a phone', () => {
     expect(consoleErrors).toEqual([]);
   });
 });
+
+for (const theme of ['light', 'dark'] as const) {
+  test(`the latent card with a drawing encoded passes axe: ${theme}`, async ({ page }) => {
+    await page.emulateMedia({ colorScheme: theme });
+    await page.goto('./?backend=wasm');
+    await waitReady(page);
+    await stroke(page, [0.3, 0.2], [0.7, 0.8]);
+    await expect(page.getByTestId('draw-mu')).toHaveText(MU);
+    const { violations } = await new AxeBuilder({ page }).include('[aria-labelledby="latent-title"]').analyze();
+    expect(violations.flatMap((v) => v.nodes.map((n) => `${v.id} at ${n.target.join(' ')}`))).toEqual([]);
+  });
+}
