@@ -2,9 +2,10 @@ import type { PlaygroundConfig } from '../config/types';
 import { SnapshotDecoder } from '../decode/mlp';
 import type { LayerSnapshot } from '../model/vae';
 import type { Checkpoint } from './checkpoint';
-import type { EncodedImage, EvalMetrics, FromWorker, ReconstructionExamples, RunPosition, StepMetrics, ToWorker, WorkerRequest } from './protocol';
+import type { EncodedImage, EvalMetrics, ImageEncoding, FromWorker, ReconstructionExamples, RunPosition, StepMetrics, ToWorker, WorkerRequest } from './protocol';
 import type { LiveSettings } from './trainer';
 import TrainingWorker from './training.worker.ts?worker';
+import { pixelsProblem } from './image-pixels';
 import { markEval, markFirstStep, markTensorCount } from '../perf/marks';
 
 export interface LoadProgress {
@@ -51,12 +52,18 @@ export class MetricHistory {
 }
 
 /** How long a request may go unanswered before it fails (a snapshot may queue behind a model being built). */
-const REQUEST_TIMEOUT_MS: Record<WorkerRequest['type'], number> = { snapshot: 60_000, restore: 120_000, 'encode-test': 30_000 };
+const REQUEST_TIMEOUT_MS: Record<WorkerRequest['type'], number> = {
+  snapshot: 60_000,
+  restore: 120_000,
+  'encode-test': 30_000,
+  'encode-pixels': 30_000,
+};
 
 type ReplyOf = {
   snapshot: Checkpoint;
   restore: RunPosition;
   'encode-test': EncodedImage;
+  'encode-pixels': ImageEncoding;
 };
 
 interface PendingRequest {
@@ -226,6 +233,17 @@ export class TrainingClient {
     return this.#request('encode-test', (requestId) => ({ type: 'encode-test', requestId, index }));
   }
 
+  /**
+   * μ, log σ² and the reconstruction of any 28×28 grey image (a drawing).
+   * Bad input is refused here and never reaches the worker.
+   */
+  encodePixels(pixels: Float32Array): Promise<ImageEncoding> {
+    const problem = pixelsProblem(pixels);
+    if (problem) return Promise.reject(new Error(problem));
+    const copy = pixels.slice();
+    return this.#request('encode-pixels', (requestId) => ({ type: 'encode-pixels', requestId, pixels: copy }));
+  }
+
   #request<K extends WorkerRequest['type']>(kind: K, build: (requestId: number) => WorkerRequest): Promise<ReplyOf[K]> {
     const requestId = this.#nextRequestId++;
     return new Promise<ReplyOf[K]>((resolve, reject) => {
@@ -278,6 +296,8 @@ export class TrainingClient {
         return this.#settle(message.requestId, { value: message.position });
       case 'encoded':
         return this.#settle(message.requestId, { value: message.image });
+      case 'encoded-pixels':
+        return this.#settle(message.requestId, { value: message.encoding });
       case 'request-failed':
         return this.#settle(message.requestId, { error: message.message });
     }

@@ -13,7 +13,7 @@ import type { LiveSettings } from './trainer';
  * `step` and `play` only allow training: the steps run once no message is
  * waiting, so a snapshot sent right after a step message is read before it.
  *
- * Requests (snapshot, restore, encode-test) carry a request id; each gets
+ * Requests (snapshot, restore, encode-test, encode-pixels) carry a request id; each gets
  * exactly one reply with that id: its answer or a `request-failed`. Replies
  * are matched by id alone, so they settle whatever the generation.
  */
@@ -49,7 +49,9 @@ export type ToWorker =
   /** Continue from a checkpoint: its weights, optimizer state (or a fresh optimizer) and step. */
   | { type: 'restore'; requestId: number; checkpoint: Checkpoint }
   | { type: 'snapshot'; requestId: number; withOptimizer: boolean }
-  | { type: 'encode-test'; requestId: number; index: number };
+  | { type: 'encode-test'; requestId: number; index: number }
+  /** Any 28×28 grey image (784 values in [0, 1]), such as a drawing: encoded like a test image. */
+  | { type: 'encode-pixels'; requestId: number; pixels: Float32Array };
 
 export type WorkerRequest = Extract<ToWorker, { requestId: number }>;
 
@@ -65,6 +67,16 @@ export interface EncodedImage {
   index: number;
   label: number;
   pixels: Float32Array;
+  mu: number[];
+  logVar: number[];
+  /** Reconstruction term for this image with z = μ (nats). */
+  recon: number;
+  /** Decoded image at z = μ. */
+  reconstruction: Float32Array;
+}
+
+/** An image through the current encoder: q(z|x), and the decoded image at z = μ with its reconstruction term. */
+export interface ImageEncoding {
   mu: number[];
   logVar: number[];
   /** Reconstruction term for this image with z = μ (nats). */
@@ -104,6 +116,7 @@ export type FromWorker = { generation: number } & (
   | { type: 'snapshot'; requestId: number; checkpoint: Checkpoint }
   | { type: 'restored'; requestId: number; position: RunPosition }
   | { type: 'encoded'; requestId: number; image: EncodedImage }
+  | { type: 'encoded-pixels'; requestId: number; encoding: ImageEncoding }
   | { type: 'request-failed'; requestId: number; message: string }
   /** A failure outside any request (loading, a training step): the run stops. */
   | { type: 'error'; message: string }

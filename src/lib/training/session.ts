@@ -261,6 +261,12 @@ export class TrainingSession {
         this.#post({ type: 'encoded', requestId: task.requestId, image: { index: task.index, ...encoded } });
         return;
       }
+      case 'encode-pixels': {
+        const trainer = this.#requireTrainer('encode an image');
+        const encoding = await this.#wait(trainer.encodePixels(task.pixels), token);
+        this.#post({ type: 'encoded-pixels', requestId: task.requestId, encoding });
+        return;
+      }
       case 'backend-lost':
         return this.#moveOffLostBackend(token);
       default: {

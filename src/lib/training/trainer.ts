@@ -5,6 +5,8 @@ import { mixSeed, seededPermutation } from '../data/rng';
 import { reconstructionLoss } from '../model/losses';
 import { Vae, type VaeArchitecture } from '../model/vae';
 import type { TrainingData } from './dataset';
+import type { ImageEncoding } from './protocol';
+import { pixelsProblem } from './image-pixels';
 import { makeOptimizer, optimizerFromState, optimizerStateProblem, readOptimizerState, type Checkpoint } from './checkpoint';
 
 /** Settings that can change while the model keeps its weights. */
@@ -237,24 +239,34 @@ export class Trainer {
   }
 
   /** Encodes one test image (a fixed-shape batch of 1): μ, log σ², its reconstruction at z = μ and that term. */
-  async encodeTestImage(index: number): Promise<{ pixels: Float32Array; label: number; mu: number[]; logVar: number[]; recon: number; reconstruction: Float32Array }> {
+  async encodeTestImage(index: number): Promise<{ pixels: Float32Array; label: number } & ImageEncoding> {
     if (!Number.isInteger(index) || index < 0 || index >= this.data.testCount) throw new Error(`test image ${index} does not exist (0–${this.data.testCount - 1})`);
+    const encoding = await this.#encodeOne(() => tf.slice(this.testX, [index, 0], [1, PIXELS]) as tf.Tensor2D);
+    return {
+      pixels: this.data.testImages.slice(index * PIXELS, (index + 1) * PIXELS),
+      label: this.data.testLabels[index],
+      ...encoding,
+    };
+  }
+
+  /** Encodes any 28×28 grey image (values in [0, 1]), such as a drawing, the same way as a test image. */
+  async encodePixels(pixels: Float32Array): Promise<ImageEncoding> {
+    const problem = pixelsProblem(pixels);
+    if (problem) throw new Error(problem);
+    return this.#encodeOne(() => tf.tensor2d(pixels, [1, PIXELS]));
+  }
+
+  /** The one encode path: q(z|x) for a batch of one, the reconstruction at z = μ and its loss term. */
+  async #encodeOne(input: () => tf.Tensor2D): Promise<ImageEncoding> {
     const { mu, logVar, recon, decoded } = tf.tidy(() => {
-      const x = tf.slice(this.testX, [index, 0], [1, PIXELS]) as tf.Tensor2D;
+      const x = input();
       const enc = this.vae.encode(x);
       const logits = this.vae.decodeLogits(enc.mu);
       return { mu: enc.mu, logVar: enc.logVar, recon: reconstructionLoss(this.live.recon, x, logits), decoded: tf.sigmoid(logits) };
     });
     const [m, v, r, d] = await Promise.all([mu.data(), logVar.data(), recon.data(), decoded.data()]);
     tf.dispose([mu, logVar, recon, decoded]);
-    return {
-      pixels: this.data.testImages.slice(index * PIXELS, (index + 1) * PIXELS),
-      label: this.data.testLabels[index],
-      mu: Array.from(m),
-      logVar: Array.from(v),
-      recon: r[0],
-      reconstruction: d as Float32Array,
-    };
+    return { mu: Array.from(m), logVar: Array.from(v), recon: r[0], reconstruction: d as Float32Array };
   }
 
   dispose(): void {
