@@ -2,7 +2,8 @@ import type { PlaygroundConfig } from '../config/types';
 import { SnapshotDecoder } from '../decode/mlp';
 import type { LayerSnapshot } from '../model/vae';
 import type { Checkpoint } from './checkpoint';
-import type { EncodedImage, EvalMetrics, FromWorker, ReconstructionExamples, RunPosition, StepMetrics, ToWorker, WorkerRequest } from './protocol';
+import type { GridWindow } from './posterior';
+import type { EncodedImage, EvalMetrics, ProbeResult, FromWorker, ReconstructionExamples, RunPosition, StepMetrics, ToWorker, WorkerRequest } from './protocol';
 import type { LiveSettings } from './trainer';
 import TrainingWorker from './training.worker.ts?worker';
 import { markEval, markFirstStep, markTensorCount } from '../perf/marks';
@@ -51,12 +52,13 @@ export class MetricHistory {
 }
 
 /** How long a request may go unanswered before it fails (a snapshot may queue behind a model being built). */
-const REQUEST_TIMEOUT_MS: Record<WorkerRequest['type'], number> = { snapshot: 60_000, restore: 120_000, 'encode-test': 30_000 };
+const REQUEST_TIMEOUT_MS: Record<WorkerRequest['type'], number> = { snapshot: 60_000, restore: 120_000, 'encode-test': 30_000, probe: 30_000 };
 
 type ReplyOf = {
   snapshot: Checkpoint;
   restore: RunPosition;
   'encode-test': EncodedImage;
+  probe: ProbeResult;
 };
 
 interface PendingRequest {
@@ -226,6 +228,11 @@ export class TrainingClient {
     return this.#request('encode-test', (requestId) => ({ type: 'encode-test', requestId, index }));
   }
 
+  /** A test image's q(z|x) and, for a 2-D latent, its true posterior; `hint` is the previous grid's window. */
+  probeTestImage(index: number, hint: GridWindow | null = null): Promise<ProbeResult> {
+    return this.#request('probe', (requestId) => ({ type: 'probe', requestId, index, hint }));
+  }
+
   #request<K extends WorkerRequest['type']>(kind: K, build: (requestId: number) => WorkerRequest): Promise<ReplyOf[K]> {
     const requestId = this.#nextRequestId++;
     return new Promise<ReplyOf[K]>((resolve, reject) => {
@@ -278,6 +285,8 @@ export class TrainingClient {
         return this.#settle(message.requestId, { value: message.position });
       case 'encoded':
         return this.#settle(message.requestId, { value: message.image });
+      case 'probed':
+        return this.#settle(message.requestId, { value: message.result });
       case 'request-failed':
         return this.#settle(message.requestId, { error: message.message });
     }

@@ -1,6 +1,7 @@
 import type { PlaygroundConfig } from '../config/types';
 import type { LayerSnapshot } from '../model/vae';
 import type { Checkpoint } from './checkpoint';
+import type { GridWindow, PosteriorGrid } from './posterior';
 import type { LiveSettings } from './trainer';
 
 /**
@@ -49,7 +50,9 @@ export type ToWorker =
   /** Continue from a checkpoint: its weights, optimizer state (or a fresh optimizer) and step. */
   | { type: 'restore'; requestId: number; checkpoint: Checkpoint }
   | { type: 'snapshot'; requestId: number; withOptimizer: boolean }
-  | { type: 'encode-test'; requestId: number; index: number };
+  | { type: 'encode-test'; requestId: number; index: number }
+  /** One test image probed: q(z|x) and, for a 2-D latent, the true posterior on a grid (`hint`: where to look first). */
+  | { type: 'probe'; requestId: number; index: number; hint: GridWindow | null };
 
 export type WorkerRequest = Extract<ToWorker, { requestId: number }>;
 
@@ -71,6 +74,14 @@ export interface EncodedImage {
   recon: number;
   /** Decoded image at z = μ. */
   reconstruction: Float32Array;
+}
+
+/** A probed test image: q(z|x), and the true posterior on a grid when the latent is 2-D. */
+export interface ProbeResult {
+  image: EncodedImage;
+  grid: PosteriorGrid | null;
+  /** How long the worker took (ms). */
+  millis: number;
 }
 
 /** Where a run stands after the worker moved it (rollback, restore, backend move). */
@@ -104,6 +115,7 @@ export type FromWorker = { generation: number } & (
   | { type: 'snapshot'; requestId: number; checkpoint: Checkpoint }
   | { type: 'restored'; requestId: number; position: RunPosition }
   | { type: 'encoded'; requestId: number; image: EncodedImage }
+  | { type: 'probed'; requestId: number; result: ProbeResult }
   | { type: 'request-failed'; requestId: number; message: string }
   /** A failure outside any request (loading, a training step): the run stops. */
   | { type: 'error'; message: string }

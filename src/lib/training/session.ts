@@ -10,6 +10,7 @@ import { MetricsBuffer } from './metrics-buffer';
 import type { FromWorker, RunPosition, ToWorker, WorkerRequest } from './protocol';
 import { RunawayDetector, type RunawayVerdict } from './runaway';
 import { Trainer, type LiveSettings, type TrainerSettings } from './trainer';
+import { probeTestImage } from './test-posterior';
 
 type Outgoing = FromWorker extends infer M ? (M extends { generation: number } ? Omit<M, 'generation'> : never) : never;
 
@@ -259,6 +260,11 @@ export class TrainingSession {
         const trainer = this.#requireTrainer('encode an image');
         const encoded = await this.#wait(trainer.encodeTestImage(task.index), token);
         this.#post({ type: 'encoded', requestId: task.requestId, image: { index: task.index, ...encoded } });
+        return;
+      }
+      case 'probe': {
+        const result = await this.#wait(probeTestImage(this.#requireTrainer('probe an image'), task.index, task.hint), token);
+        this.#post({ type: 'probed', requestId: task.requestId, result });
         return;
       }
       case 'backend-lost':
