@@ -43,6 +43,8 @@ export interface PosteriorGrid {
   /** KL(q(z|x) ‖ p(z)), closed form (nats). */
   kl: number;
   window: GridWindow;
+  /** Cells per side of `mass` (GRID). */
+  side: number;
   /** GRID × GRID posterior mass per cell (sums to 1); row 0 is the top (largest z_y), columns go with z_x. */
   mass: Float32Array;
   /** Posterior mass in the outer ring of cells: large means some mass may lie outside the window. */
@@ -225,6 +227,7 @@ export async function posteriorGrid(logLik: LogLikelihood, mu: number[], logVar:
     expectedLogLik,
     kl,
     window,
+    side: GRID,
     mass: read.mass,
     edgeMass: read.edgeMass,
     cutOff,
