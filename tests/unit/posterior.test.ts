@@ -79,6 +79,11 @@ describe('posteriorGrid on a linear-Gaussian model (closed form)', () => {
     expect(far.passes).toBeGreaterThan(1);
     expect(far.cutOff).toBe(false);
     expect(far.logPx).toBeCloseTo(model.logPx, 3);
+    // A far too wide window is narrowed so the posterior is resolved.
+    const wide = await posteriorGrid(model.logLik, model.mean, model.variance.map(Math.log), { hint: { cx: 0, cy: 0, half: 20 } });
+    expect(wide.passes).toBe(2);
+    expect(wide.window.half).toBeLessThan(4);
+    expect(wide.logPx).toBeCloseTo(model.logPx, 3);
     const stuck = await posteriorGrid(model.logLik, model.mean, [0, 0], { hint: { cx: 3, cy: 3, half: 0.2 }, maxPasses: 1 });
     expect(stuck.cutOff).toBe(true);
     model.dispose();

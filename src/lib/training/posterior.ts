@@ -180,14 +180,20 @@ export function initialWindow(mu: number[], sigma: number[]): GridWindow {
 /**
  * The next window to try, or null if this one holds the posterior well:
  * widen (around the posterior's mean) while mass sits on the border; narrow
- * when the posterior covers only a few cells, so it is resolved.
+ * when the posterior fills only a small part of it (so it is resolved), but
+ * keep q's 3σ box in view. The factor 2 between narrowing (at 12 spreads) and
+ * its target (6 spreads) keeps a widened window from being narrowed again.
  */
-function nextWindow(window: GridWindow, read: GridRead): GridWindow | null {
-  const spread = Math.max(read.std[0], read.std[1]);
+function nextWindow(window: GridWindow, read: GridRead, mu: number[], sigma: number[]): GridWindow | null {
   if (read.edgeMass > EDGE_MASS_LIMIT) return { cx: read.mean[0], cy: read.mean[1], half: window.half * 2 };
+  const spread = Math.max(read.std[0], read.std[1]);
   const cell = (2 * window.half) / GRID;
-  if (spread < 2 * cell) return { cx: read.mean[0], cy: read.mean[1], half: Math.max(6 * spread, 4 * cell) };
-  return null;
+  if (window.half <= 12 * spread && spread >= 2 * cell) return null;
+  const qReach = Math.max(Math.abs(mu[0] - read.mean[0]) + 3 * sigma[0], Math.abs(mu[1] - read.mean[1]) + 3 * sigma[1]);
+  const half = Math.max(6 * spread, qReach);
+  // Not worth another pass for a small change.
+  if (half > window.half * 0.7) return null;
+  return { cx: read.mean[0], cy: read.mean[1], half };
 }
 
 /**
@@ -209,7 +215,7 @@ export async function posteriorGrid(logLik: LogLikelihood, mu: number[], logVar:
     values = await evaluate(logLik, points);
     read = readGrid(values, points, window);
     passes++;
-    const next = nextWindow(window, read);
+    const next = nextWindow(window, read, mu, sigma);
     if (!next) break;
     if (passes >= maxPasses) {
       cutOff = read.edgeMass > EDGE_MASS_LIMIT;
