@@ -1,7 +1,9 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
 import { useCpuBackend } from './setup-tf';
-import { tinyData } from './tiny-data';
+import { tinyData, tinySettings } from './tiny-data';
+import { Trainer } from '../../src/lib/training/trainer';
+import { probeTestImage } from '../../src/lib/training/test-posterior';
 import { posteriorGrid, klToPrior, type LogLikelihood } from '../../src/lib/training/posterior';
 import { Vae } from '../../src/lib/model/vae';
 import { bceFromLogits } from '../../src/lib/model/losses';
@@ -140,6 +142,34 @@ describe('posteriorGrid on a small VAE', () => {
 
   it('refuses a latent that is not 2-D', async () => {
     await expect(posteriorGrid((z) => tf.sum(z, 1) as tf.Tensor1D, [0, 0, 0], [0, 0, 0])).rejects.toThrow(/2-D/);
+  });
+});
+
+describe('probeTestImage (what the worker answers)', () => {
+  it('uses the loss in force, gives q and the grid for a 2-D latent, only q otherwise, and leaks nothing', async () => {
+    for (const recon of ['bce', 'mse'] as const) {
+      const trainer = new Trainer(tinyData(), tinySettings({ recon }));
+      await probeTestImage(trainer, 1, null); // warm up (the cpu backend may cache)
+      const before = tf.memory().numTensors;
+      const probed = await probeTestImage(trainer, 1, null);
+      expect(tf.memory().numTensors).toBe(before);
+      expect(probed.image.index).toBe(1);
+      const grid = probed.grid!;
+      expect([grid.logPx, grid.elbo, grid.gap].every(Number.isFinite)).toBe(true);
+      expect(grid.gap).toBeGreaterThanOrEqual(0);
+      // log p(x|z) is minus the app's reconstruction term (bce or mse as in force): the untrained decoder
+      // hardly depends on z, so E_q[log p(x|z)] is close to −recon at z = μ.
+      expect(Math.abs(grid.expectedLogLik + probed.image.recon)).toBeLessThan(0.05 * probed.image.recon);
+      expect(grid.elbo).toBeCloseTo(grid.expectedLogLik - grid.kl, 8);
+      expect(grid.mass.length).toBe(grid.side * grid.side);
+      trainer.dispose();
+    }
+    const wide = new Trainer(tinyData(), tinySettings({ arch: { ...tinySettings().arch, latent: 3 } }));
+    const probed = await probeTestImage(wide, 0, null);
+    expect(probed.grid).toBeNull();
+    expect(probed.image.mu).toHaveLength(3);
+    await expect(probeTestImage(wide, 99, null)).rejects.toThrow(/does not exist/);
+    wide.dispose();
   });
 });
 
