@@ -105,3 +105,22 @@ test('keyboard: Enter on the pad probes the test image nearest the marker', asyn
   await expect(panel).not.toHaveAttribute('data-index', first!);
   expect(consoleErrors).toEqual([]);
 });
+
+test('while training the panel refreshes itself; with a 3-D latent it shows q and says why p(z|x) is not drawn', async ({ page, consoleErrors }) => {
+  await page.goto('./?backend=wasm&probe=3');
+  await waitReady(page);
+  await expect(page.getByTestId('posterior-log-px')).toBeVisible();
+  const before = await page.getByTestId('posterior-log-px').textContent();
+  await page.getByTestId('play').click();
+  await expect(page.getByTestId('posterior-log-px')).not.toHaveText(before!, { timeout: 15_000 });
+  await page.getByTestId('play').click();
+  await expectFiniteNumbers(page);
+
+  await page.goto('./?backend=wasm&latent=3&probe=3');
+  await waitReady(page);
+  const panel = page.getByTestId('posterior-panel');
+  await expect(panel).toContainText('The exact posterior is drawn only for a 2-D latent');
+  await expect(panel.getByRole('row')).toHaveCount(4); // header + 3 dimensions
+  await expect(panel.getByTestId('posterior-gap')).toHaveCount(0);
+  expect(consoleErrors).toEqual([]);
+});
