@@ -22,12 +22,13 @@ async function open(page: Page, url: string, theme: (typeof THEMES)[number], wid
 
 for (const theme of THEMES) {
   for (const width of WIDTHS) {
-    test(`playground passes axe: ${theme}, ${width} px, ready, trained and with its dialog open`, async ({ page }) => {
-      await open(page, './?hidden=32&batch=32&backend=cpu', theme, width);
+    test(`playground passes axe: ${theme}, ${width} px, ready, trained (with a probed image) and with its dialog open`, async ({ page }) => {
+      await open(page, './?hidden=32&batch=32&backend=cpu&probe=5', theme, width);
       await waitReady(page);
       const found = await audit(page, 'ready');
       await trainSteps(page, 3);
       await expect(page.getByTestId('test-recon')).not.toHaveText('–'); // the first evaluation is in
+      await expect(page.getByTestId('posterior-gap')).toBeVisible();
       found.push(...(await audit(page, 'trained')));
       await page.getByTestId('reset').click();
       await expect(page.getByTestId('confirm-dialog')).toBeVisible();

@@ -5,6 +5,7 @@
  */
 import type { PlaygroundConfig } from './types';
 import { ACTIVATIONS, BACKENDS, DATASETS, DEFAULT_CONFIG, OPTIMIZERS, RECON_LOSSES } from './types';
+import { PROBE_MAX } from '../latent/probe';
 
 export type ConfigKey = keyof PlaygroundConfig;
 
@@ -130,6 +131,11 @@ export const SCHEMA: readonly FieldSpec[] = Object.freeze([
     key: 'pady', kind: 'int', default: DEFAULT_CONFIG.pady, min: 0, max: MAX_LATENT - 1, step: 1,
     label: 'Pad y dimension',
     help: 'Which latent dimension (0-based) the latent pad moves vertically.',
+  },
+  {
+    key: 'probe', kind: 'int', default: DEFAULT_CONFIG.probe, min: -1, max: PROBE_MAX, step: 1,
+    label: 'Probed test image',
+    help: 'The test image whose posterior is shown: 200 × digit + its place among that digit’s 200 test images; −1 for none.',
   },
 ] satisfies FieldSpec[]);
 

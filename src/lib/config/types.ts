@@ -34,6 +34,8 @@ export interface PlaygroundConfig {
   /** Which latent dimensions the 2-D pad shows (x, y); 0-based. */
   padx: number;
   pady: number;
+  /** The test image shown in the posterior panel (index 0–1999), or −1 for none. A view: it never rebuilds the model. */
+  probe: number;
 }
 
 export const DEFAULT_CONFIG: Readonly<PlaygroundConfig> = Object.freeze({
@@ -51,6 +53,7 @@ export const DEFAULT_CONFIG: Readonly<PlaygroundConfig> = Object.freeze({
   backend: 'auto',
   padx: 0,
   pady: 1,
+  probe: -1,
 }) as Readonly<PlaygroundConfig>;
 
 /** Keys whose change needs a fresh model; the rest apply to the running model. */

@@ -97,6 +97,9 @@ function readModel(text: string): ModelFile {
   return { config, step, layers: readLayers(data.layers, config) };
 }
 
+/** Settings that only choose what is shown; files written before they existed lack them. */
+const VIEW_KEYS: ReadonlySet<string> = new Set(['probe']);
+
 /** Every setting must be present and valid as it stands: a model file is not a forgiving link. */
 function readConfig(raw: unknown): PlaygroundConfig {
   if (!isRecord(raw)) refuse('The model file has no "config" object.');
@@ -105,7 +108,14 @@ function readConfig(raw: unknown): PlaygroundConfig {
   if (unknown !== undefined) refuse(`The model's config has an unknown setting ${JSON.stringify(unknown.slice(0, 40))}.`);
   const config: Record<string, unknown> = {};
   for (const field of SCHEMA) {
-    if (!Object.hasOwn(raw, field.key)) refuse(`The model's config is missing the setting "${field.key}".`);
+    if (!Object.hasOwn(raw, field.key)) {
+      // A view setting newer than some files: its absence means its default.
+      if (VIEW_KEYS.has(field.key)) {
+        config[field.key] = field.default;
+        continue;
+      }
+      refuse(`The model's config is missing the setting "${field.key}".`);
+    }
     const value = raw[field.key];
     const rightType =
       field.kind === 'enum' ? typeof value === 'string'

@@ -110,6 +110,14 @@ export class PlaygroundState {
     this.#scheduleUrlUpdate();
   }
 
+  /** Selects a test image for the posterior panel (−1: none). Only the view and the link change. */
+  setProbe(index: number): void {
+    if (index === this.#config.probe) return;
+    this.#config = { ...this.#config, probe: index };
+    delete this.#fieldMessages.probe;
+    this.#scheduleUrlUpdate();
+  }
+
   #liveSettings(): LiveSettings {
     const { recon, beta, warmup, lr } = this.#config;
     return { recon, beta, warmup, lr };

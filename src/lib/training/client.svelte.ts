@@ -2,7 +2,8 @@ import type { PlaygroundConfig } from '../config/types';
 import { SnapshotDecoder } from '../decode/mlp';
 import type { LayerSnapshot } from '../model/vae';
 import type { Checkpoint } from './checkpoint';
-import type { EncodedImage, EvalMetrics, ImageEncoding, FromWorker, ReconstructionExamples, RunPosition, StepMetrics, ToWorker, WorkerRequest } from './protocol';
+import type { GridWindow } from './posterior';
+import type { EncodedImage, EvalMetrics, ImageEncoding, ProbeResult, FromWorker, ReconstructionExamples, RunPosition, StepMetrics, ToWorker, WorkerRequest } from './protocol';
 import type { LiveSettings } from './trainer';
 import TrainingWorker from './training.worker.ts?worker';
 import { pixelsProblem } from './image-pixels';
@@ -57,6 +58,7 @@ const REQUEST_TIMEOUT_MS: Record<WorkerRequest['type'], number> = {
   restore: 120_000,
   'encode-test': 30_000,
   'encode-pixels': 30_000,
+  probe: 30_000,
 };
 
 type ReplyOf = {
@@ -64,6 +66,7 @@ type ReplyOf = {
   restore: RunPosition;
   'encode-test': EncodedImage;
   'encode-pixels': ImageEncoding;
+  probe: ProbeResult;
 };
 
 interface PendingRequest {
@@ -244,6 +247,11 @@ export class TrainingClient {
     return this.#request('encode-pixels', (requestId) => ({ type: 'encode-pixels', requestId, pixels: copy }));
   }
 
+  /** A test image's q(z|x) and, for a 2-D latent, its true posterior; `hint` is the previous grid's window. */
+  probeTestImage(index: number, hint: GridWindow | null = null): Promise<ProbeResult> {
+    return this.#request('probe', (requestId) => ({ type: 'probe', requestId, index, hint }));
+  }
+
   #request<K extends WorkerRequest['type']>(kind: K, build: (requestId: number) => WorkerRequest): Promise<ReplyOf[K]> {
     const requestId = this.#nextRequestId++;
     return new Promise<ReplyOf[K]>((resolve, reject) => {
@@ -298,6 +306,8 @@ export class TrainingClient {
         return this.#settle(message.requestId, { value: message.image });
       case 'encoded-pixels':
         return this.#settle(message.requestId, { value: message.encoding });
+      case 'probed':
+        return this.#settle(message.requestId, { value: message.result });
       case 'request-failed':
         return this.#settle(message.requestId, { error: message.message });
     }

@@ -1,6 +1,7 @@
 import type { PlaygroundConfig } from '../config/types';
 import type { LayerSnapshot } from '../model/vae';
 import type { Checkpoint } from './checkpoint';
+import type { GridWindow, PosteriorGrid } from './posterior';
 import type { LiveSettings } from './trainer';
 
 /**
@@ -51,7 +52,10 @@ export type ToWorker =
   | { type: 'snapshot'; requestId: number; withOptimizer: boolean }
   | { type: 'encode-test'; requestId: number; index: number }
   /** Any 28×28 grey image (784 values in [0, 1]), such as a drawing: encoded like a test image. */
-  | { type: 'encode-pixels'; requestId: number; pixels: Float32Array };
+  | { type: 'encode-pixels'; requestId: number; pixels: Float32Array }
+
+  /** One test image probed: q(z|x) and, for a 2-D latent, the true posterior on a grid (`hint`: where to look first). */
+  | { type: 'probe'; requestId: number; index: number; hint: GridWindow | null };
 
 export type WorkerRequest = Extract<ToWorker, { requestId: number }>;
 
@@ -83,6 +87,14 @@ export interface ImageEncoding {
   recon: number;
   /** Decoded image at z = μ. */
   reconstruction: Float32Array;
+}
+
+/** A probed test image: q(z|x), and the true posterior on a grid when the latent is 2-D. */
+export interface ProbeResult {
+  image: EncodedImage;
+  grid: PosteriorGrid | null;
+  /** How long the worker took (ms). */
+  millis: number;
 }
 
 /** Where a run stands after the worker moved it (rollback, restore, backend move). */
@@ -117,6 +129,7 @@ export type FromWorker = { generation: number } & (
   | { type: 'restored'; requestId: number; position: RunPosition }
   | { type: 'encoded'; requestId: number; image: EncodedImage }
   | { type: 'encoded-pixels'; requestId: number; encoding: ImageEncoding }
+  | { type: 'probed'; requestId: number; result: ProbeResult }
   | { type: 'request-failed'; requestId: number; message: string }
   /** A failure outside any request (loading, a training step): the run stops. */
   | { type: 'error'; message: string }

@@ -10,6 +10,7 @@ import { MetricsBuffer } from './metrics-buffer';
 import type { FromWorker, RunPosition, ToWorker, WorkerRequest } from './protocol';
 import { RunawayDetector, type RunawayVerdict } from './runaway';
 import { Trainer, type LiveSettings, type TrainerSettings } from './trainer';
+import { probeTestImage } from './test-posterior';
 
 type Outgoing = FromWorker extends infer M ? (M extends { generation: number } ? Omit<M, 'generation'> : never) : never;
 
@@ -265,6 +266,11 @@ export class TrainingSession {
         const trainer = this.#requireTrainer('encode an image');
         const encoding = await this.#wait(trainer.encodePixels(task.pixels), token);
         this.#post({ type: 'encoded-pixels', requestId: task.requestId, encoding });
+        return;
+      }
+      case 'probe': {
+        const result = await this.#wait(probeTestImage(this.#requireTrainer('probe an image'), task.index, task.hint), token);
+        this.#post({ type: 'probed', requestId: task.requestId, result });
         return;
       }
       case 'backend-lost':

@@ -269,6 +269,17 @@ export class Trainer {
     return { mu: Array.from(m), logVar: Array.from(v), recon: r[0], reconstruction: d as Float32Array };
   }
 
+  /** Runs `use` with one test image as a [1, 784] tensor (disposed afterwards) and the reconstruction term in force. */
+  async withTestImage<T>(index: number, use: (x: tf.Tensor2D, recon: ReconLoss) => Promise<T>): Promise<T> {
+    if (!Number.isInteger(index) || index < 0 || index >= this.data.testCount) throw new Error(`test image ${index} does not exist (0–${this.data.testCount - 1})`);
+    const x = tf.slice(this.testX, [index, 0], [1, PIXELS]) as tf.Tensor2D;
+    try {
+      return await use(x, this.live.recon);
+    } finally {
+      x.dispose();
+    }
+  }
+
   dispose(): void {
     this.vae.dispose();
     this.optimizer.dispose();
