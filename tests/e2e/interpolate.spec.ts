@@ -1,3 +1,4 @@
+import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
 import { test, expect, waitReady, readNumber } from './fixtures';
 
@@ -89,7 +90,7 @@ test('two probed test images as A and B: ten decodes along the line, ends match 
   expect(consoleErrors).toEqual([]);
 });
 
-test('a drawing: probed in the posterior panel (finite log p(x), gap ≥ 0) and usable as an end of the walk', async ({ page, consoleErrors }) => {
+test('a drawing: probed in the posterior panel (finite log p(x), gap ≥ 0) and usable as an end of the walk', async ({ page, consoleErrors }, testInfo) => {
   await page.goto('./?backend=wasm');
   await waitReady(page);
   const button = page.getByTestId('probe-drawing');
@@ -117,28 +118,38 @@ test('a drawing: probed in the posterior panel (finite log p(x), gap ≥ 0) and 
   await expect(page.getByTestId('interp-b')).toHaveText('your drawing');
   await expect(page.getByTestId('interpolation').locator('canvas')).toHaveCount(10);
 
+  const { violations } = await new AxeBuilder({ page }).include('[aria-labelledby="latent-title"]').analyze();
+  expect(violations.flatMap((v) => v.nodes.map((n) => `${v.id} at ${n.target.join(' ')}`))).toEqual([]);
+  await page.screenshot({ path: testInfo.outputPath('interpolate-drawing-1280.png'), fullPage: true });
+
   // Picking a test image replaces the drawing in the panel.
   await probe(page, 7);
   expect(consoleErrors).toEqual([]);
 });
 
-test.describe('at 390 px', () => {
-  test.use({ viewport: { width: 390, height: 844 } });
-  test('the strip fits the screen', async ({ page, consoleErrors }) => {
-    await page.goto('./?backend=wasm&probe=3');
-    await waitReady(page);
-    const panel = page.getByTestId('posterior-panel');
-    await expect(panel.getByTestId('posterior-gap')).toBeVisible({ timeout: 60_000 });
-    await panel.getByRole('button', { name: 'Set as A' }).click();
-    await probe(page, 1500);
-    await panel.getByRole('button', { name: 'Set as B' }).click();
-    const strip = page.getByTestId('interpolation');
-    await strip.scrollIntoViewIfNeeded();
-    await expect(strip.locator('canvas')).toHaveCount(10);
-    const last = (await strip.locator('canvas').nth(9).boundingBox())!;
-    expect(last.x + last.width).toBeLessThanOrEqual(390);
-    expect(last.width).toBeGreaterThan(20);
-    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
-    expect(consoleErrors).toEqual([]);
+for (const theme of ['light', 'dark'] as const) {
+  test.describe(`at 390 px, ${theme}`, () => {
+    test.use({ viewport: { width: 390, height: 844 } });
+    test('the strip fits the screen and passes axe', async ({ page, consoleErrors }, testInfo) => {
+      await page.emulateMedia({ colorScheme: theme });
+      await page.goto('./?backend=wasm&probe=3');
+      await waitReady(page);
+      const panel = page.getByTestId('posterior-panel');
+      await expect(panel.getByTestId('posterior-gap')).toBeVisible({ timeout: 60_000 });
+      await panel.getByRole('button', { name: 'Set as A' }).click();
+      await probe(page, 1500);
+      await panel.getByRole('button', { name: 'Set as B' }).click();
+      const strip = page.getByTestId('interpolation');
+      await strip.scrollIntoViewIfNeeded();
+      await expect(strip.locator('canvas')).toHaveCount(10);
+      const last = (await strip.locator('canvas').nth(9).boundingBox())!;
+      expect(last.x + last.width).toBeLessThanOrEqual(390);
+      expect(last.width).toBeGreaterThan(20);
+      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+      await page.screenshot({ path: testInfo.outputPath(`interpolate-390-${theme}.png`), fullPage: true });
+      const { violations } = await new AxeBuilder({ page }).include('[aria-labelledby="latent-title"]').analyze();
+      expect(violations.flatMap((v) => v.nodes.map((n) => `${v.id} at ${n.target.join(' ')}`))).toEqual([]);
+      expect(consoleErrors).toEqual([]);
+    });
   });
-});
+}
