@@ -120,7 +120,8 @@ test('a drawing: probed in the posterior panel (finite log p(x), gap ≥ 0) and 
 
   const { violations } = await new AxeBuilder({ page }).include('[aria-labelledby="latent-title"]').analyze();
   expect(violations.flatMap((v) => v.nodes.map((n) => `${v.id} at ${n.target.join(' ')}`))).toEqual([]);
-  await page.screenshot({ path: testInfo.outputPath('interpolate-drawing-1280.png'), fullPage: true });
+  await page.locator('[aria-labelledby="probe-title"]').screenshot({ path: testInfo.outputPath('interpolate-probe-drawing-1280.png') });
+  await page.locator('[aria-labelledby="draw-title"]').screenshot({ path: testInfo.outputPath('interpolate-draw-1280.png') });
 
   // Picking a test image replaces the drawing in the panel.
   await probe(page, 7);
@@ -146,7 +147,7 @@ for (const theme of ['light', 'dark'] as const) {
       expect(last.x + last.width).toBeLessThanOrEqual(390);
       expect(last.width).toBeGreaterThan(20);
       expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
-      await page.screenshot({ path: testInfo.outputPath(`interpolate-390-${theme}.png`), fullPage: true });
+      await page.locator('[aria-labelledby="interp-title"]').screenshot({ path: testInfo.outputPath(`interpolate-390-${theme}.png`) });
       const { violations } = await new AxeBuilder({ page }).include('[aria-labelledby="latent-title"]').analyze();
       expect(violations.flatMap((v) => v.nodes.map((n) => `${v.id} at ${n.target.join(' ')}`))).toEqual([]);
       expect(consoleErrors).toEqual([]);
