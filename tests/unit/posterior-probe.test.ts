@@ -27,6 +27,8 @@ beforeEach(() => {
   calls = [];
   const client = {
     probeTestImage: (index: number, hint: GridWindow | null) => new Promise<ProbeResult>((resolve) => calls.push({ index, hint, resolve })),
+    // A drawing is recorded as index −1 (its answer carries index −1 too).
+    probePixels: (_pixels: Float32Array, hint: GridWindow | null) => new Promise<ProbeResult>((resolve) => calls.push({ index: -1, hint, resolve })),
   } as unknown as TrainingClient;
   probe = new PosteriorProbe(client);
 });
@@ -37,6 +39,30 @@ afterEach(() => {
 });
 
 describe('PosteriorProbe', () => {
+  it('probes a drawing through probePixels; a new drawing is asked for at once and the old answer forgotten', async () => {
+    const first = new Float32Array(784).fill(0.5);
+    probe.want(first, 'run');
+    await vi.advanceTimersByTimeAsync(0);
+    expect(calls.map((c) => c.index)).toEqual([-1]);
+    calls[0].resolve(result(-1, 1.4));
+    await vi.advanceTimersByTimeAsync(0);
+    expect(probe.result?.image.index).toBe(-1);
+    // The same drawing again (new weights) waits out the interval and reuses its window.
+    probe.want(first, 'run');
+    await vi.advanceTimersByTimeAsync(PROBE_REFRESH_MS / 2);
+    expect(calls).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(PROBE_REFRESH_MS / 2);
+    expect(calls).toHaveLength(2);
+    expect(calls[1].hint).toEqual({ cx: 0, cy: 0, half: 1.4 });
+    calls[1].resolve(result(-1, 1.4));
+    await vi.advanceTimersByTimeAsync(0);
+    // Another drawing: asked for at once, without the previous answer on show.
+    probe.want(new Float32Array(784).fill(0.2), 'run');
+    expect(probe.result).toBeNull();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(calls).toHaveLength(3);
+  });
+
   it('keeps at most one request in flight and asks for the newest image when the reply is back', async () => {
     probe.want(3, 'run');
     await vi.advanceTimersByTimeAsync(0);

@@ -1,6 +1,11 @@
 import type { TrainingClient } from '../training/client.svelte';
 import type { ProbeResult } from '../training/protocol';
 
+/** A test image's index (−1: none) or a drawing's 784 grey values. */
+export type ProbeTarget = number | Float32Array;
+
+let drawings = 0;
+
 /** While training, the probed image is re-read at most this often. */
 export const PROBE_REFRESH_MS = 1000;
 
@@ -14,7 +19,10 @@ export class PosteriorProbe {
   readonly #client: TrainingClient;
   #result = $state.raw<ProbeResult | null>(null);
   #error = $state<string | null>(null);
-  #index = -1;
+  /** A test image's index (−1: none) or a drawing's pixels. */
+  #target: ProbeTarget = -1;
+  /** Drawings get a number each, so a new drawing is asked for at once. */
+  readonly #drawingIds = new WeakMap<Float32Array, number>();
   #run = '';
   /** The image and run of the last answer asked for: the same again waits out the interval. */
   #asked = '';
@@ -37,14 +45,17 @@ export class PosteriorProbe {
   }
 
   /**
-   * The wanted image (−1: none) under run `run`. A new image or run is asked
-   * for at once; the same one again (the weights moved) waits out the interval.
+   * The wanted image (a test image's index, −1 for none, or a drawing's
+   * pixels) under run `run`. A new image or run is asked for at once; the
+   * same one again (the weights moved) waits out the interval.
    */
-  want(index: number, run: string): void {
-    if (run !== this.#run || index < 0) this.#result = null;
-    this.#index = index;
+  want(target: ProbeTarget, run: string): void {
+    const drawingChanged = typeof target !== 'number' && target !== this.#target;
+    const none = typeof target === 'number' && target < 0;
+    if (run !== this.#run || none || drawingChanged) this.#result = null;
+    this.#target = target;
     this.#run = run;
-    if (index < 0) {
+    if (none) {
       clearTimeout(this.#timer);
       this.#timer = undefined;
       this.#error = null;
@@ -54,7 +65,7 @@ export class PosteriorProbe {
       this.#again = true;
       return;
     }
-    const changed = this.#asked !== `${index}@${run}`;
+    const changed = this.#asked !== `${this.#key(target)}@${run}`;
     const wait = changed ? 0 : Math.max(0, PROBE_REFRESH_MS - (performance.now() - this.#lastAt));
     if (this.#timer !== undefined && !changed) return;
     clearTimeout(this.#timer);
@@ -63,33 +74,41 @@ export class PosteriorProbe {
 
   async #ask(): Promise<void> {
     this.#timer = undefined;
-    const index = this.#index;
+    const target = this.#target;
     const run = this.#run;
-    if (index < 0) return;
+    if (typeof target === 'number' && target < 0) return;
     this.#busy = true;
-    this.#asked = `${index}@${run}`;
+    this.#asked = `${this.#key(target)}@${run}`;
     this.#lastAt = performance.now();
     const previous = this.#result;
-    const hint = previous && previous.image.index === index ? (previous.grid?.window ?? null) : null;
+    const same = previous && (typeof target === 'number' ? previous.image.index === target : previous.image.index === -1);
+    const hint = same ? (previous.grid?.window ?? null) : null;
     try {
-      const result = await this.#client.probeTestImage(index, hint);
-      if (index === this.#index && run === this.#run) {
+      const result = typeof target === 'number' ? await this.#client.probeTestImage(target, hint) : await this.#client.probePixels(target, hint);
+      if (target === this.#target && run === this.#run) {
         this.#result = result;
         this.#error = null;
       }
     } catch (error) {
-      if (index === this.#index && run === this.#run) this.#error = error instanceof Error ? error.message : String(error);
+      if (target === this.#target && run === this.#run) this.#error = error instanceof Error ? error.message : String(error);
     } finally {
       this.#busy = false;
     }
     if (this.#again) {
       this.#again = false;
-      this.want(this.#index, this.#run);
+      this.want(this.#target, this.#run);
     }
+  }
+
+  #key(target: ProbeTarget): string {
+    if (typeof target === 'number') return String(target);
+    let id = this.#drawingIds.get(target);
+    if (id === undefined) this.#drawingIds.set(target, (id = ++drawings));
+    return `drawing ${id}`;
   }
 
   dispose(): void {
     clearTimeout(this.#timer);
-    this.#index = -1;
+    this.#target = -1;
   }
 }

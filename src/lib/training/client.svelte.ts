@@ -59,6 +59,7 @@ const REQUEST_TIMEOUT_MS: Record<WorkerRequest['type'], number> = {
   'encode-test': 30_000,
   'encode-pixels': 30_000,
   probe: 30_000,
+  'probe-pixels': 30_000,
 };
 
 type ReplyOf = {
@@ -67,6 +68,7 @@ type ReplyOf = {
   'encode-test': EncodedImage;
   'encode-pixels': ImageEncoding;
   probe: ProbeResult;
+  'probe-pixels': ProbeResult;
 };
 
 interface PendingRequest {
@@ -250,6 +252,14 @@ export class TrainingClient {
   /** A test image's q(z|x) and, for a 2-D latent, its true posterior; `hint` is the previous grid's window. */
   probeTestImage(index: number, hint: GridWindow | null = null): Promise<ProbeResult> {
     return this.#request('probe', (requestId) => ({ type: 'probe', requestId, index, hint }));
+  }
+
+  /** The same probe for a drawing (index −1 in the answer); bad pixels are refused here, never sent. */
+  probePixels(pixels: Float32Array, hint: GridWindow | null = null): Promise<ProbeResult> {
+    const problem = pixelsProblem(pixels);
+    if (problem) return Promise.reject(new Error(problem));
+    const copy = pixels.slice();
+    return this.#request('probe-pixels', (requestId) => ({ type: 'probe-pixels', requestId, pixels: copy, hint }));
   }
 
   #request<K extends WorkerRequest['type']>(kind: K, build: (requestId: number) => WorkerRequest): Promise<ReplyOf[K]> {

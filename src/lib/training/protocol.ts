@@ -55,7 +55,9 @@ export type ToWorker =
   | { type: 'encode-pixels'; requestId: number; pixels: Float32Array }
 
   /** One test image probed: q(z|x) and, for a 2-D latent, the true posterior on a grid (`hint`: where to look first). */
-  | { type: 'probe'; requestId: number; index: number; hint: GridWindow | null };
+  | { type: 'probe'; requestId: number; index: number; hint: GridWindow | null }
+  /** The same probe for any 28×28 grey image (a drawing); answered with `probed`, image index −1. */
+  | { type: 'probe-pixels'; requestId: number; pixels: Float32Array; hint: GridWindow | null };
 
 export type WorkerRequest = Extract<ToWorker, { requestId: number }>;
 

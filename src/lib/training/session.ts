@@ -10,7 +10,7 @@ import { MetricsBuffer } from './metrics-buffer';
 import type { FromWorker, RunPosition, ToWorker, WorkerRequest } from './protocol';
 import { RunawayDetector, type RunawayVerdict } from './runaway';
 import { Trainer, type LiveSettings, type TrainerSettings } from './trainer';
-import { probeTestImage } from './test-posterior';
+import { probeImage, probeTestImage } from './test-posterior';
 
 type Outgoing = FromWorker extends infer M ? (M extends { generation: number } ? Omit<M, 'generation'> : never) : never;
 
@@ -270,6 +270,11 @@ export class TrainingSession {
       }
       case 'probe': {
         const result = await this.#wait(probeTestImage(this.#requireTrainer('probe an image'), task.index, task.hint), token);
+        this.#post({ type: 'probed', requestId: task.requestId, result });
+        return;
+      }
+      case 'probe-pixels': {
+        const result = await this.#wait(probeImage(this.#requireTrainer('probe an image'), { pixels: task.pixels }, task.hint), token);
         this.#post({ type: 'probed', requestId: task.requestId, result });
         return;
       }

@@ -272,7 +272,18 @@ export class Trainer {
   /** Runs `use` with one test image as a [1, 784] tensor (disposed afterwards) and the reconstruction term in force. */
   async withTestImage<T>(index: number, use: (x: tf.Tensor2D, recon: ReconLoss) => Promise<T>): Promise<T> {
     if (!Number.isInteger(index) || index < 0 || index >= this.data.testCount) throw new Error(`test image ${index} does not exist (0–${this.data.testCount - 1})`);
-    const x = tf.slice(this.testX, [index, 0], [1, PIXELS]) as tf.Tensor2D;
+    return this.#withInput(() => tf.slice(this.testX, [index, 0], [1, PIXELS]) as tf.Tensor2D, use);
+  }
+
+  /** Like withTestImage, for any 28×28 grey image (a drawing), checked as encodePixels checks it. */
+  async withPixels<T>(pixels: Float32Array, use: (x: tf.Tensor2D, recon: ReconLoss) => Promise<T>): Promise<T> {
+    const problem = pixelsProblem(pixels);
+    if (problem) throw new Error(problem);
+    return this.#withInput(() => tf.tensor2d(pixels, [1, PIXELS]), use);
+  }
+
+  async #withInput<T>(input: () => tf.Tensor2D, use: (x: tf.Tensor2D, recon: ReconLoss) => Promise<T>): Promise<T> {
+    const x = input();
     try {
       return await use(x, this.live.recon);
     } finally {
