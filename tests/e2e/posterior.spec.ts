@@ -124,28 +124,3 @@ test('while training the panel refreshes itself; with a 3-D latent it shows q an
   await expect(panel.getByTestId('posterior-gap')).toHaveCount(0);
   expect(consoleErrors).toEqual([]);
 });
-
-test('training with the posterior panel visible leaves the page responsive: no long task', async ({ page }) => {
-  await page.addInitScript(() => {
-    const w = window as unknown as { __longTasks: number[] };
-    w.__longTasks = [];
-    new PerformanceObserver((list) => {
-      for (const entry of list.getEntries()) w.__longTasks.push(entry.duration);
-    }).observe({ type: 'longtask' });
-  });
-  // The default model, as a first visit gets it, with an image probed.
-  await page.goto('./?probe=1234&backend=wasm');
-  await waitReady(page);
-  await page.getByTestId('posterior-panel').scrollIntoViewIfNeeded();
-  await expect(page.getByTestId('posterior-gap')).toBeVisible({ timeout: 60_000 });
-  // Long tasks of loading and first paint are not what this is about.
-  await page.evaluate(() => ((window as unknown as { __longTasks: number[] }).__longTasks = []));
-  await page.getByTestId('play').click();
-  const start = await readNumber(page, 'step');
-  await expect.poll(() => readNumber(page, 'step'), { timeout: 60_000 }).toBeGreaterThan(start + 60);
-  // Several posterior refreshes land meanwhile (at most one a second).
-  await page.waitForTimeout(5000);
-  await page.getByTestId('play').click();
-  const longTasks = await page.evaluate(() => (window as unknown as { __longTasks: number[] }).__longTasks);
-  expect(longTasks, `long tasks (ms): ${longTasks.join(', ')}`).toEqual([]);
-});
