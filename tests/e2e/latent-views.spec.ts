@@ -73,3 +73,22 @@ test('default latent: the 2,000 test codes move on the pad while training, befor
   await page.getByTestId('play').click();
   expect(consoleErrors).toEqual([]);
 });
+
+test('the KL bars and traversals pass axe in light and dark, at 1280 and 390 px', async ({ page }) => {
+  const { default: AxeBuilder } = await import('@axe-core/playwright');
+  await page.goto('./?latent=4&hidden=32&batch=32&backend=cpu');
+  await waitReady(page);
+  await expect(page.getByTestId('kl-bars').getByRole('button')).toHaveCount(4);
+  const found: string[] = [];
+  for (const theme of ['light', 'dark'] as const) {
+    for (const width of [1280, 390]) {
+      await page.setViewportSize({ width, height: 900 });
+      await page.emulateMedia({ colorScheme: theme });
+      await page.getByTestId('kl-bars').getByRole('button').first().click(); // one picked: its pressed state is audited too
+      const { violations } = await new AxeBuilder({ page }).include('[data-testid="kl-bars"]').include('[data-testid="traversals"]').analyze();
+      found.push(...violations.map((v) => `${theme} ${width}: ${v.id} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`));
+      await page.getByTestId('kl-bars').getByRole('button').first().click();
+    }
+  }
+  expect(found).toEqual([]);
+});
