@@ -87,6 +87,13 @@ test('two probed test images as A and B: ten decodes along the line, ends match 
   expect(endB).toBeLessThan(1);
   expect(middleFromA).toBeGreaterThan(3);
   expect(middleFromB).toBeGreaterThan(3);
+
+  // Training moves the encoder: the two ends' codes follow it (the live codes refresh about once a second).
+  const codes = page.getByTestId('interp-codes');
+  const picked = (await codes.textContent())!;
+  await page.getByTestId('play').click();
+  await expect(codes).not.toHaveText(picked, { timeout: 30_000 });
+  await page.getByTestId('play').click();
   expect(consoleErrors).toEqual([]);
 });
 

@@ -124,3 +124,33 @@ test('while training the panel refreshes itself; with a 3-D latent it shows q an
   await expect(panel.getByTestId('posterior-gap')).toHaveCount(0);
   expect(consoleErrors).toEqual([]);
 });
+
+test('training with the posterior panel and the live codes in view keeps every main-thread task under 50 ms', async ({ page, consoleErrors }) => {
+  await page.addInitScript(() => {
+    const w = window as unknown as { __longTasks: string[] };
+    w.__longTasks = [];
+    new PerformanceObserver((list) => {
+      for (const entry of list.getEntries()) w.__longTasks.push(`${Math.round(entry.duration)} ms at ${Math.round(entry.startTime)}`);
+    }).observe({ type: 'longtask' });
+  });
+  // Tall enough that the pad, the chart and the panel are all on screen at once: everything refreshes.
+  await page.setViewportSize({ width: 1280, height: 1800 });
+  await page.goto('./?probe=1234&backend=wasm');
+  await waitReady(page);
+  const panel = page.getByTestId('posterior-panel');
+  await expect(panel.getByTestId('posterior-gap')).toBeVisible({ timeout: 60_000 });
+  // Loading and the first paints are not what this is about.
+  await page.evaluate(() => ((window as unknown as { __longTasks: string[] }).__longTasks = []));
+  await page.getByTestId('play').click();
+  await expect(panel).toBeInViewport();
+  await expect(page.getByTestId('latent-pad')).toBeInViewport();
+  const start = await readNumber(page, 'step');
+  // Long enough for several autosaves (every 5 s), posterior refreshes and code refreshes (about 1 s each).
+  await page.waitForTimeout(12_000);
+  await page.getByTestId('play').click();
+  expect(await readNumber(page, 'step')).toBeGreaterThan(start + 50);
+  await expect(page.getByTestId('latent-pad')).toHaveAttribute('data-points', '2000');
+  const longTasks = await page.evaluate(() => (window as unknown as { __longTasks: string[] }).__longTasks);
+  expect(longTasks, 'main-thread tasks over 50 ms').toEqual([]);
+  expect(consoleErrors).toEqual([]);
+});

@@ -195,6 +195,46 @@ describe('Trainer on real MNIST (small model)', () => {
     expect(result.recon).toBeGreaterThan(0);
     trainer.dispose();
   });
+
+  it('evaluate(): the KL per dimension matches a direct computation and sums to the KL', async () => {
+    const data = subset(64, 600);
+    const trainer = new Trainer(data, settings({ arch: { inputSize: 784, hidden: [32], latent: 3, act: 'tanh' } }));
+    for (let i = 0; i < 3; i++) step(trainer);
+    const result = await trainer.evaluate();
+    const x = tf.tensor2d(data.testImages, [600, PIXELS]);
+    const { mu, logVar } = trainer.vae.encode(x);
+    const m = mu.dataSync();
+    const v = logVar.dataSync();
+    tf.dispose([x, mu, logVar]);
+    const direct = [0, 0, 0];
+    for (let i = 0; i < 600; i++) {
+      for (let d = 0; d < 3; d++) {
+        const mi = m[i * 3 + d];
+        const li = v[i * 3 + d];
+        direct[d] += (0.5 * (mi * mi + Math.exp(li) - li - 1)) / 600;
+      }
+    }
+    expect(result.klPerDim.length).toBe(3);
+    for (let d = 0; d < 3; d++) expect(Math.abs(result.klPerDim[d] - direct[d])).toBeLessThan(1e-4 * Math.max(1, direct[d]));
+    const sum = result.klPerDim.reduce((a, b) => a + b, 0);
+    expect(Math.abs(sum - result.kl)).toBeLessThan(1e-4 * Math.max(1, result.kl));
+    trainer.dispose();
+  });
+
+  it('testMeans(): every test image\'s μ, equal to evaluate()\'s (incl. the overlapping last chunk)', async () => {
+    const trainer = new Trainer(subset(64, 600), settings({ arch: { inputSize: 784, hidden: [32], latent: 3, act: 'tanh' } }));
+    for (let i = 0; i < 3; i++) step(trainer);
+    const { means } = await trainer.evaluate();
+    const live = await trainer.testMeans();
+    expect(live.length).toBe(600 * 3);
+    let maxDiff = 0;
+    for (let i = 0; i < live.length; i++) maxDiff = Math.max(maxDiff, Math.abs(live[i] - means[i]));
+    expect(maxDiff).toBeLessThan(1e-6);
+    step(trainer);
+    const moved = await trainer.testMeans();
+    expect(moved.some((value, i) => value !== live[i])).toBe(true);
+    trainer.dispose();
+  });
 });
 
 describe('tensor bookkeeping (exact numTensors)', () => {
@@ -215,13 +255,13 @@ describe('tensor bookkeeping (exact numTensors)', () => {
     }
   });
 
-  it('evaluate() leaves numTensors unchanged', async () => {
+  it.each(['evaluate', 'testMeans'] as const)('%s() leaves numTensors unchanged', async (method) => {
     const trainer = new Trainer(subset(64, 600), settings());
     step(trainer);
     const count = tf.memory().numTensors;
-    await trainer.evaluate();
+    await trainer[method]();
     expect(tf.memory().numTensors).toBe(count);
-    await trainer.evaluate();
+    await trainer[method]();
     expect(tf.memory().numTensors).toBe(count);
     trainer.dispose();
   });

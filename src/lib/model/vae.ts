@@ -88,12 +88,14 @@ export class Vae {
   }
 
   /** Per-image terms and μ for a batch, for evaluation: [2, batch] (reconstruction, KL) and [batch, latent]. */
-  perImageTerms(x: tf.Tensor2D, eps: tf.Tensor2D, recon: ReconLoss): { terms: tf.Tensor2D; mu: tf.Tensor2D } {
+  perImageTerms(x: tf.Tensor2D, eps: tf.Tensor2D, recon: ReconLoss): { terms: tf.Tensor2D; mu: tf.Tensor2D; klDims: tf.Tensor2D } {
     return tf.tidy(() => {
       const { mu, logVar } = this.encode(x);
       const logits = this.decodeLogits(Vae.reparameterize(mu, logVar, eps));
       const terms = tf.stack([reconstructionLoss(recon, x, logits), klDiagonalGaussian(mu, logVar)]) as tf.Tensor2D;
-      return { terms, mu };
+      // Each image's KL split by latent dimension (rows × latent): ½(μ² + σ² − log σ² − 1).
+      const klDims = tf.mul(tf.sub(tf.add(tf.square(mu), tf.exp(logVar)), tf.add(logVar, 1)), 0.5) as tf.Tensor2D;
+      return { terms, mu, klDims };
     });
   }
 

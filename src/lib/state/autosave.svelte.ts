@@ -2,6 +2,7 @@ import type { PlaygroundState } from './playground.svelte';
 import { packHistory, packedHistoryProblem, unpackHistory } from './run-history';
 import { RunStore, storageFailure, type SavedRun, type SavedRunSummary, type StorageFailure } from './run-store';
 import { holdPresence, newPageId, openPageIds } from './tab-presence';
+import { RunWriter } from './run-writer';
 
 /** While the run changes, it is saved this often (and when training pauses or the page is hidden). */
 const SAVE_EVERY_MS = 5_000;
@@ -27,6 +28,8 @@ export class RunAutosave {
   readonly #playground: PlaygroundState;
   readonly #id = newPageId();
   readonly #store: Promise<RunStore | null>;
+  /** Writes the run from a worker: serializing megabytes of weights here would stall the page. */
+  readonly #writer = new RunWriter();
   #offer = $state.raw<SavedRunSummary | null>(null);
   #storageMessage = $state<string | null>(null);
   #resumeError = $state<string | null>(null);
@@ -118,7 +121,7 @@ export class RunAutosave {
         checkpoint,
         history: packHistory(steps, evals),
       };
-      await this.#write(store, record);
+      await this.#writer.put(record, await this.#spared());
       try {
         performance.measure(MEASURE_SAVE, { start, end: performance.now(), detail: { steps: steps.length } });
       } catch {
@@ -131,17 +134,6 @@ export class RunAutosave {
       this.#fail(error);
     } finally {
       this.#saving = false;
-    }
-  }
-
-  /** One write; when the storage is full, older runs of closed pages go and it is tried once more. */
-  async #write(store: RunStore, record: SavedRun): Promise<void> {
-    try {
-      await store.put(record);
-    } catch (error) {
-      if (storageFailure(error) !== 'full') throw error;
-      await store.prune(0, await this.#spared());
-      await store.put(record);
     }
   }
 
@@ -211,6 +203,7 @@ export class RunAutosave {
     removeEventListener('pagehide', this.#onPageHide);
     document.removeEventListener('visibilitychange', this.#onVisibilityChange);
     this.#stopEffects();
+    this.#writer.dispose();
     void this.#store.then((store) => store?.close());
   }
 }

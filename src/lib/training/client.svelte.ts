@@ -115,6 +115,8 @@ export class TrainingClient {
   #decoder = $state.raw<SnapshotDecoder | null>(null);
   #checkpointStep = $state<number | null>(null);
   #latents = $state.raw<LatentCloud | null>(null);
+  #klPerDim = $state.raw<Float32Array | null>(null);
+  #codesMillis = $state<number | null>(null);
   #examples = $state.raw<ReconstructionExamples | null>(null);
   #classNames = $state.raw<readonly string[]>([]);
   #testLabels: Uint8Array = new Uint8Array(0);
@@ -150,6 +152,10 @@ export class TrainingClient {
   /** The step of the newest checkpoint the worker could roll back to. */
   get checkpointStep() { return this.#checkpointStep; }
   get latents() { return this.#latents; }
+  /** KL per latent dimension over the test set at the last evaluation (nats). */
+  get klPerDim() { return this.#klPerDim; }
+  /** How long the worker took for the last live refresh of the test codes (ms). */
+  get codesMillis() { return this.#codesMillis; }
   /** Test images and their reconstructions, refreshed with every evaluation. */
   get examples() { return this.#examples; }
   get classNames() { return this.#classNames; }
@@ -181,6 +187,8 @@ export class TrainingClient {
     this.#decoder = null;
     this.#checkpointStep = null;
     this.#latents = null;
+    this.#klPerDim = null;
+    this.#codesMillis = null;
     this.#examples = null;
     this.#notice = null;
     this.#error = null;
@@ -358,9 +366,16 @@ export class TrainingClient {
         this.#latestEval = message.metrics;
         markEval(message.metrics);
         this.#latents = { means: message.means, labels: this.#testLabels, latent: message.latent };
+        this.#klPerDim = message.klPerDim;
         this.#examples = message.examples;
         this.#historyVersion++;
         return;
+      case 'codes': {
+        const cloud = this.#latents;
+        if (cloud && message.means.length === cloud.means.length) this.#latents = { ...cloud, means: message.means };
+        this.#codesMillis = message.millis;
+        return;
+      }
       case 'decoder':
         this.#decoder = new SnapshotDecoder(message.layers);
         if (message.checkpoint) this.#checkpointStep = message.step;

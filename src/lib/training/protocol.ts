@@ -120,7 +120,18 @@ export type FromWorker = { generation: number } & (
     }
   | { type: 'metrics'; steps: StepMetrics[]; epoch: number; samplesPerSecond: number; numTensors: number }
   /** `restore`: the test numbers of weights just put in place, not a point of this run's own curve. */
-  | { type: 'eval'; metrics: EvalMetrics; means: Float32Array; latent: number; examples: ReconstructionExamples; reason: 'start' | 'epoch' | 'restore' }
+  | {
+      type: 'eval';
+      metrics: EvalMetrics;
+      means: Float32Array;
+      latent: number;
+      /** KL per latent dimension averaged over the test set (nats): active units vs collapsed ones. */
+      klPerDim: Float32Array;
+      examples: ReconstructionExamples;
+      reason: 'start' | 'epoch' | 'restore';
+    }
+  /** While training: every test image's μ (testCount × latent) at `step`, at most once a second; `millis`: the worker's time for it. */
+  | { type: 'codes'; means: Float32Array; step: number; millis: number }
   /** `checkpoint`: these weights were read as part of a checkpoint the run can go back to. */
   | { type: 'decoder'; step: number; layers: LayerSnapshot[]; checkpoint: boolean }
   | { type: 'running'; running: boolean }

@@ -41,6 +41,8 @@ const SNAPSHOT_TIME_SHARE = 0.05;
 const CHECKPOINT_EVERY_MS = 2000;
 /** Checkpoints kept: a runaway may have begun before the newest one. */
 const CHECKPOINTS_KEPT = 3;
+/** While training, the test codes on the pad are refreshed this often (encoder only). */
+const CODES_EVERY_MS = 1000;
 
 interface InFlight {
   step: number;
@@ -99,6 +101,7 @@ export class TrainingSession {
   #lastMetricsAt = 0;
   #lastSnapshotAt = 0;
   #lastCheckpointAt = 0;
+  #lastCodesAt = 0;
   #snapshotInterval = SNAPSHOT_EVERY_MS;
   /** Checkpoints with finite weights, oldest first; a rollback picks the newest one from before the trouble began. */
   #checkpoints: Checkpoint[] = [];
@@ -447,6 +450,7 @@ export class TrainingSession {
       if (this.#trainer === trainer && this.#running) await this.#evaluate(token, 'epoch');
     }
     if (performance.now() - this.#lastSnapshotAt > this.#snapshotInterval) await this.#publishSnapshot(token, false);
+    if (this.#running && this.#trainer === trainer && performance.now() - this.#lastCodesAt > CODES_EVERY_MS) await this.#publishCodes(trainer, token);
     await this.#wait(this.#deps.nextTask(), token);
   }
 
@@ -541,6 +545,14 @@ export class TrainingSession {
     await this.#publishSnapshot(token, false);
   }
 
+  /** The live scatter: every test image's μ under the current encoder. */
+  async #publishCodes(trainer: Trainer, token: number): Promise<void> {
+    const start = performance.now();
+    this.#lastCodesAt = start;
+    const means = await this.#wait(trainer.testMeans(), token);
+    this.#post({ type: 'codes', means, step: trainer.step, millis: performance.now() - start }, [means.buffer]);
+  }
+
   async #evaluate(token: number, reason: 'start' | 'epoch' | 'restore'): Promise<void> {
     const trainer = this.#requireTrainer('evaluate');
     const result = await this.#wait(trainer.evaluate(), token);
@@ -553,10 +565,11 @@ export class TrainingSession {
         metrics: { epoch: trainer.epoch, step: trainer.step, recon: result.recon, kl: result.kl, negElbo: result.recon + result.kl },
         means: result.means,
         latent: trainer.vae.arch.latent,
+        klPerDim: result.klPerDim,
         examples: { labels: Array.from(indices, (i) => testLabels[i]), originals, reconstructions },
         reason,
       },
-      [result.means.buffer, originals.buffer, reconstructions.buffer],
+      [result.means.buffer, result.klPerDim.buffer, originals.buffer, reconstructions.buffer],
     );
   }
 

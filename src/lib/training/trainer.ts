@@ -30,6 +30,8 @@ export interface EvalResult {
   kl: number;
   /** μ of every test image, testCount × latent, for the latent scatter. */
   means: Float32Array;
+  /** KL per latent dimension, averaged over the test set (nats): which units are active. */
+  klPerDim: Float32Array;
 }
 
 /** Test images go through the model in chunks of this many, so eval shapes never change. */
@@ -183,33 +185,54 @@ export class Trainer {
     return stats;
   }
 
-  /** Test-set terms (per image, one z sample each, fixed noise) and every test image's μ. */
+  /** Test-set terms (per image, one z sample each, fixed noise), every test image's μ and the KL per dimension. */
   async evaluate(): Promise<EvalResult> {
     const { latent } = this.settings.arch;
     const count = this.data.testCount;
     const chunk = Math.min(EVAL_CHUNK, count);
     const means = new Float32Array(count * latent);
+    const klSums = new Float64Array(latent);
     let recon = 0;
     let kl = 0;
     for (let c = 0; c * chunk < count; c++) {
       // A last partial chunk overlaps the previous one, so its shape stays fixed.
       const start = Math.min(c * chunk, count - chunk);
       const skip = c * chunk - start;
-      const { terms, mu } = tf.tidy(() => {
+      const { terms, mu, klDims } = tf.tidy(() => {
         const x = tf.slice(this.testX, [start, 0], [chunk, PIXELS]) as tf.Tensor2D;
         const eps = tf.randomNormal([chunk, latent], 0, 1, 'float32', mixSeed(this.settings.seed + 13, c)) as tf.Tensor2D;
         return this.vae.perImageTerms(x, eps, this.live.recon);
       });
-      const [t, m] = await Promise.all([terms.data(), mu.data()]);
-      terms.dispose();
-      mu.dispose();
+      const [t, m, k] = await Promise.all([terms.data(), mu.data(), klDims.data()]);
+      tf.dispose([terms, mu, klDims]);
       for (let i = skip; i < chunk; i++) {
         recon += t[i];
         kl += t[chunk + i];
+        for (let d = 0; d < latent; d++) klSums[d] += k[i * latent + d];
       }
       means.set(m.subarray(skip * latent), (start + skip) * latent);
     }
-    return { recon: recon / count, kl: kl / count, means };
+    return { recon: recon / count, kl: kl / count, means, klPerDim: Float32Array.from(klSums, (v) => v / count) };
+  }
+
+  /**
+   * Every test image's μ (testCount × latent) through the current encoder
+   * alone: the live scatter on the pad. Same fixed-size chunks as `evaluate`.
+   */
+  async testMeans(): Promise<Float32Array> {
+    const { latent } = this.settings.arch;
+    const count = this.data.testCount;
+    const chunk = Math.min(EVAL_CHUNK, count);
+    const means = new Float32Array(count * latent);
+    for (let c = 0; c * chunk < count; c++) {
+      const start = Math.min(c * chunk, count - chunk);
+      const skip = c * chunk - start;
+      const mu = tf.tidy(() => this.vae.encode(tf.slice(this.testX, [start, 0], [chunk, PIXELS]) as tf.Tensor2D).mu);
+      const m = await mu.data();
+      mu.dispose();
+      means.set(m.subarray(skip * latent), (start + skip) * latent);
+    }
+    return means;
   }
 
   /** One test image per class (the first of each), the examples the reconstruction strip shows. */
