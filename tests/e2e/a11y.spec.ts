@@ -30,6 +30,13 @@ for (const theme of THEMES) {
       await expect(page.getByTestId('test-recon')).not.toHaveText('–'); // the first evaluation is in
       await expect(page.getByTestId('posterior-gap')).toBeVisible();
       found.push(...(await audit(page, 'trained')));
+      await page.getByTestId('iwae-k').fill('2');
+      await page.getByTestId('evaluate').click();
+      await expect(page.getByTestId('test-iwae')).toBeVisible({ timeout: 60_000 });
+      await page.getByTestId('iwae-k').fill('0');
+      await page.getByTestId('evaluate').click();
+      await expect(page.getByText('K must be a whole number')).toBeVisible();
+      found.push(...(await audit(page, 'evaluated, with a bad K')));
       await page.getByTestId('reset').click();
       await expect(page.getByTestId('confirm-dialog')).toBeVisible();
       found.push(...(await audit(page, 'dialog')));

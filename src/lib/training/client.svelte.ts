@@ -3,7 +3,7 @@ import { SnapshotDecoder } from '../decode/mlp';
 import type { LayerSnapshot } from '../model/vae';
 import type { Checkpoint } from './checkpoint';
 import type { GridWindow } from './posterior';
-import type { EncodedImage, EvalMetrics, ImageEncoding, ProbeResult, FromWorker, ReconstructionExamples, RunPosition, StepMetrics, ToWorker, WorkerRequest } from './protocol';
+import type { EncodedImage, EvalMetrics, ImageEncoding, ProbeResult, FromWorker, ReconstructionExamples, RunPosition, StepMetrics, TestEvaluation, ToWorker, WorkerRequest } from './protocol';
 import type { LiveSettings } from './trainer';
 import TrainingWorker from './training.worker.ts?worker';
 import { pixelsProblem } from './image-pixels';
@@ -60,6 +60,8 @@ const REQUEST_TIMEOUT_MS: Record<WorkerRequest['type'], number> = {
   'encode-pixels': 30_000,
   probe: 30_000,
   'probe-pixels': 30_000,
+  // K up to 1,000 on a large model on the cpu backend takes minutes; progress shows it is alive.
+  evaluate: 30 * 60_000,
 };
 
 type ReplyOf = {
@@ -69,6 +71,7 @@ type ReplyOf = {
   'encode-pixels': ImageEncoding;
   probe: ProbeResult;
   'probe-pixels': ProbeResult;
+  evaluate: TestEvaluation;
 };
 
 interface PendingRequest {
@@ -97,6 +100,8 @@ export class TrainingClient {
   /** Counts restores: with the generation it names the run now shown. */
   #restores = $state(0);
   #requests = new Map<number, PendingRequest>();
+  /** Progress callbacks of evaluations under way, by request id. */
+  #evaluateProgress = new Map<number, (done: number, total: number) => void>();
   #nextRequestId = 1;
 
   #status = $state<'loading' | 'ready' | 'error'>('loading');
@@ -270,6 +275,27 @@ export class TrainingClient {
     return this.#request('probe-pixels', (requestId) => ({ type: 'probe-pixels', requestId, pixels: copy, hint }));
   }
 
+  /**
+   * "Evaluate now": pauses training, then measures the current weights on the
+   * whole test set (the test readouts update too) with an importance-weighted
+   * bound of K samples per image. `onProgress` hears images done of all.
+   */
+  evaluate(k: number, onProgress: (done: number, total: number) => void = () => {}): Promise<TestEvaluation> {
+    this.#running = false;
+    let id = 0;
+    const reply = this.#request('evaluate', (requestId) => {
+      id = requestId;
+      this.#evaluateProgress.set(requestId, onProgress);
+      return { type: 'evaluate', requestId, k };
+    });
+    return reply.finally(() => this.#evaluateProgress.delete(id));
+  }
+
+  /** Stops an evaluation under way: its promise fails with “cancelled”. */
+  cancelEvaluation(): void {
+    this.#send({ type: 'cancel-evaluate' });
+  }
+
   #request<K extends WorkerRequest['type']>(kind: K, build: (requestId: number) => WorkerRequest): Promise<ReplyOf[K]> {
     const requestId = this.#nextRequestId++;
     return new Promise<ReplyOf[K]>((resolve, reject) => {
@@ -326,6 +352,10 @@ export class TrainingClient {
         return this.#settle(message.requestId, { value: message.encoding });
       case 'probed':
         return this.#settle(message.requestId, { value: message.result });
+      case 'evaluated':
+        return this.#settle(message.requestId, { value: message.evaluation });
+      case 'evaluate-progress':
+        return this.#evaluateProgress.get(message.requestId)?.(message.done, message.total);
       case 'request-failed':
         return this.#settle(message.requestId, { error: message.message });
     }

@@ -1,6 +1,7 @@
 import type { PlaygroundConfig } from '../config/types';
 import type { LayerSnapshot } from '../model/vae';
 import type { Checkpoint } from './checkpoint';
+import type { IwaeEstimate } from './iwae';
 import type { GridWindow, PosteriorGrid } from './posterior';
 import type { LiveSettings } from './trainer';
 
@@ -14,7 +15,7 @@ import type { LiveSettings } from './trainer';
  * `step` and `play` only allow training: the steps run once no message is
  * waiting, so a snapshot sent right after a step message is read before it.
  *
- * Requests (snapshot, restore, encode-test, encode-pixels) carry a request id; each gets
+ * Requests (snapshot, restore, encode-test, encode-pixels, probe, evaluate) carry a request id; each gets
  * exactly one reply with that id: its answer or a `request-failed`. Replies
  * are matched by id alone, so they settle whatever the generation.
  */
@@ -57,7 +58,15 @@ export type ToWorker =
   /** One test image probed: q(z|x) and, for a 2-D latent, the true posterior on a grid (`hint`: where to look first). */
   | { type: 'probe'; requestId: number; index: number; hint: GridWindow | null }
   /** The same probe for any 28×28 grey image (a drawing); answered with `probed`, image index −1. */
-  | { type: 'probe-pixels'; requestId: number; pixels: Float32Array; hint: GridWindow | null };
+  | { type: 'probe-pixels'; requestId: number; pixels: Float32Array; hint: GridWindow | null }
+  /**
+   * Pauses training, then measures the current weights on the whole test set: the usual test
+   * numbers (an `eval` message, reason `manual`) and the importance-weighted −log p̂(x) with `k`
+   * samples per image. `evaluate-progress` messages carry its request id until the one reply.
+   */
+  | { type: 'evaluate'; requestId: number; k: number }
+  /** Stops an evaluation under way (it fails with “cancelled”); nothing happens if none is. */
+  | { type: 'cancel-evaluate' };
 
 export type WorkerRequest = Extract<ToWorker, { requestId: number }>;
 
@@ -99,6 +108,14 @@ export interface ProbeResult {
   millis: number;
 }
 
+/** An "Evaluate now": the test numbers and the importance-weighted bound, both of the weights at `metrics.step`. */
+export interface TestEvaluation {
+  metrics: EvalMetrics;
+  iwae: IwaeEstimate;
+  /** How long the importance-weighted part took in the worker (ms). */
+  millis: number;
+}
+
 /** Where a run stands after the worker moved it (rollback, restore, backend move). */
 export interface RunPosition {
   step: number;
@@ -128,7 +145,7 @@ export type FromWorker = { generation: number } & (
       /** KL per latent dimension averaged over the test set (nats): active units vs collapsed ones. */
       klPerDim: Float32Array;
       examples: ReconstructionExamples;
-      reason: 'start' | 'epoch' | 'restore';
+      reason: 'start' | 'epoch' | 'restore' | 'manual';
     }
   /** While training: every test image's μ (testCount × latent) at `step`, at most once a second; `millis`: the worker's time for it. */
   | { type: 'codes'; means: Float32Array; step: number; millis: number }
@@ -143,6 +160,9 @@ export type FromWorker = { generation: number } & (
   | { type: 'encoded'; requestId: number; image: EncodedImage }
   | { type: 'encoded-pixels'; requestId: number; encoding: ImageEncoding }
   | { type: 'probed'; requestId: number; result: ProbeResult }
+  /** Progress of an `evaluate` request; not its reply. */
+  | { type: 'evaluate-progress'; requestId: number; done: number; total: number }
+  | { type: 'evaluated'; requestId: number; evaluation: TestEvaluation }
   | { type: 'request-failed'; requestId: number; message: string }
   /** A failure outside any request (loading, a training step): the run stops. */
   | { type: 'error'; message: string }

@@ -7,10 +7,11 @@ import type { Checkpoint } from './checkpoint';
 import type { DownloadProgress } from './data-loader';
 import type { TrainingData } from './dataset';
 import { MetricsBuffer } from './metrics-buffer';
-import type { FromWorker, RunPosition, ToWorker, WorkerRequest } from './protocol';
+import type { EvalMetrics, FromWorker, RunPosition, ToWorker, WorkerRequest } from './protocol';
 import { RunawayDetector, type RunawayVerdict } from './runaway';
 import { Trainer, type LiveSettings, type TrainerSettings } from './trainer';
 import { probeImage, probeTestImage } from './test-posterior';
+import { testSetIwae } from './test-iwae';
 
 type Outgoing = FromWorker extends infer M ? (M extends { generation: number } ? Omit<M, 'generation'> : never) : never;
 
@@ -157,7 +158,8 @@ export class TrainingSession {
 
   #post(message: Outgoing, transfer?: Transferable[]): void {
     const current = this.#current;
-    if ('requestId' in message && current && 'requestId' in current && current.requestId === message.requestId) this.#currentReplied = true;
+    // Progress is not the reply: the request still runs again after a lost device.
+    if ('requestId' in message && message.type !== 'evaluate-progress' && current && 'requestId' in current && current.requestId === message.requestId) this.#currentReplied = true;
     this.#deps.send({ ...message, generation: this.#generation } as FromWorker, transfer);
   }
 
@@ -281,6 +283,10 @@ export class TrainingSession {
         this.#post({ type: 'probed', requestId: task.requestId, result });
         return;
       }
+      case 'evaluate':
+        return this.#evaluateNow(task, token);
+      case 'cancel-evaluate':
+        return; // an evaluation under way sees it waiting and stops; otherwise there is nothing to stop
       case 'backend-lost':
         return this.#moveOffLostBackend(token);
       default: {
@@ -553,16 +559,45 @@ export class TrainingSession {
     this.#post({ type: 'codes', means, step: trainer.step, millis: performance.now() - start }, [means.buffer]);
   }
 
-  async #evaluate(token: number, reason: 'start' | 'epoch' | 'restore'): Promise<void> {
+  /**
+   * "Evaluate now": training pauses first, so the weights measured are the ones
+   * a model file downloaded afterwards holds. Between chunks the driver yields,
+   * so messages arrive (and wait their turn) and progress goes out; a waiting
+   * cancel or new model stops it.
+   */
+  async #evaluateNow(task: Extract<ToWorker, { type: 'evaluate' }>, token: number): Promise<void> {
+    const trainer = this.#requireTrainer('evaluate');
+    if (this.#running || this.#pendingSteps > 0) {
+      this.#running = false;
+      this.#pendingSteps = 0;
+      this.#post({ type: 'running', running: false });
+    }
+    this.#flushMetrics();
+    const metrics = await this.#evaluate(token, 'manual');
+    const start = performance.now();
+    const iwae = await this.#wait(
+      testSetIwae(trainer, this.#trainerSettings().seed, {
+        k: task.k,
+        onProgress: (done, total) => this.#post({ type: 'evaluate-progress', requestId: task.requestId, done, total }),
+        between: () => this.#deps.nextTask(),
+        cancelled: () => token !== this.#driverToken || this.#inbox.some((t) => t.type === 'cancel-evaluate' || t.type === 'init'),
+      }),
+      token,
+    );
+    this.#post({ type: 'evaluated', requestId: task.requestId, evaluation: { metrics, iwae, millis: performance.now() - start } });
+  }
+
+  async #evaluate(token: number, reason: 'start' | 'epoch' | 'restore' | 'manual'): Promise<EvalMetrics> {
     const trainer = this.#requireTrainer('evaluate');
     const result = await this.#wait(trainer.evaluate(), token);
     const indices = trainer.exampleIndices();
     const { originals, reconstructions } = await this.#wait(trainer.reconstructExamples(indices), token);
     const testLabels = this.#data().testLabels;
+    const metrics: EvalMetrics = { epoch: trainer.epoch, step: trainer.step, recon: result.recon, kl: result.kl, negElbo: result.recon + result.kl };
     this.#post(
       {
         type: 'eval',
-        metrics: { epoch: trainer.epoch, step: trainer.step, recon: result.recon, kl: result.kl, negElbo: result.recon + result.kl },
+        metrics,
         means: result.means,
         latent: trainer.vae.arch.latent,
         klPerDim: result.klPerDim,
@@ -571,6 +606,7 @@ export class TrainingSession {
       },
       [result.means.buffer, result.klPerDim.buffer, originals.buffer, reconstructions.buffer],
     );
+    return metrics;
   }
 
   /**

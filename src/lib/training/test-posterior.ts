@@ -1,5 +1,5 @@
-import * as tf from '@tensorflow/tfjs-core';
-import { reconstructionLoss } from '../model/losses';
+import type * as tf from '@tensorflow/tfjs-core';
+import { decoderLogLikelihood } from './likelihood';
 import { posteriorGrid, type GridWindow } from './posterior';
 import type { EncodedImage, ProbeResult } from './protocol';
 import type { Trainer } from './trainer';
@@ -11,7 +11,7 @@ export type ProbeSource = { index: number } | { pixels: Float32Array };
 /**
  * One image under the current model: q(z|x), its reconstruction and, for a
  * 2-D latent, the true posterior on a grid. log p(x|z) is minus the app's own
- * reconstruction term, so the ELBO here is minus the −ELBO the app reports for
+ * reconstruction term (decoderLogLikelihood), so the ELBO here is minus the −ELBO the app reports for
  * this image (with E_q computed exactly instead of sampled). A drawing comes
  * back with index and label −1.
  */
@@ -23,7 +23,7 @@ export async function probeImage(trainer: Trainer, source: ProbeSource, hint: Gr
       : { index: source.index, ...(await trainer.encodeTestImage(source.index)) };
   if (image.mu.length !== 2) return { image, grid: null, millis: performance.now() - start };
   const grid = await withSource(trainer, source, (x, recon) =>
-    posteriorGrid((z) => tf.neg(reconstructionLoss(recon, x, trainer.vae.decodeLogits(z))), image.mu, image.logVar, { hint: hint ?? undefined }),
+    posteriorGrid(decoderLogLikelihood(trainer.vae, recon, x), image.mu, image.logVar, { hint: hint ?? undefined }),
   );
   return { image, grid, millis: performance.now() - start };
 }

@@ -298,6 +298,11 @@ export class Trainer {
     return this.#withInput(() => tf.slice(this.testX, [index, 0], [1, PIXELS]) as tf.Tensor2D, use);
   }
 
+  /** Runs `use` with every test image as one [testCount, 784] tensor (owned by the trainer: do not dispose) and the reconstruction term in force. */
+  withTestSet<T>(use: (x: tf.Tensor2D, recon: ReconLoss) => Promise<T>): Promise<T> {
+    return use(this.testX, this.live.recon);
+  }
+
   /** Like withTestImage, for any 28×28 grey image (a drawing), checked as encodePixels checks it. */
   async withPixels<T>(pixels: Float32Array, use: (x: tf.Tensor2D, recon: ReconLoss) => Promise<T>): Promise<T> {
     const problem = pixelsProblem(pixels);
