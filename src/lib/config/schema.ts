@@ -137,6 +137,11 @@ export const SCHEMA: readonly FieldSpec[] = Object.freeze([
     label: 'Probed test image',
     help: 'The test image whose posterior is shown: 200 × digit + its place among that digit’s 200 test images; −1 for none.',
   },
+  {
+    key: 'embed', kind: 'int', default: DEFAULT_CONFIG.embed, min: 0, max: 1, step: 1,
+    label: 'Compact embed view',
+    help: '1 shows a compact page for embedding in another site: the loss chart, the latent pad, Play and the preset’s note.',
+  },
 ] satisfies FieldSpec[]);
 
 // A Map, not an object, so untrusted keys like "__proto__" can never hit a prototype.

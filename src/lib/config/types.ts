@@ -36,6 +36,8 @@ export interface PlaygroundConfig {
   pady: number;
   /** The test image shown in the posterior panel (index 0–1999), or −1 for none. A view: it never rebuilds the model. */
   probe: number;
+  /** 1: the compact page for an iframe (chart, pad, Play, the preset's note). A view: it never rebuilds the model. */
+  embed: number;
 }
 
 export const DEFAULT_CONFIG: Readonly<PlaygroundConfig> = Object.freeze({
@@ -54,6 +56,7 @@ export const DEFAULT_CONFIG: Readonly<PlaygroundConfig> = Object.freeze({
   padx: 0,
   pady: 1,
   probe: -1,
+  embed: 0,
 }) as Readonly<PlaygroundConfig>;
 
 /** Keys whose change needs a fresh model; the rest apply to the running model. */
