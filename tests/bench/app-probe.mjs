@@ -131,3 +131,43 @@ export async function trainAppEpochs(browser, url, epochs) {
   await page.close();
   return { recon: result.recon, kl: result.kl, negElbo: result.negElbo, step: result.step };
 }
+
+/**
+ * The live latent views while training with an image probed and its posterior
+ * panel on screen: the worker's time per refresh of the 2,000 test codes and
+ * of the posterior grid (medians), how often each arrived, and long tasks.
+ */
+export async function measureLatentRefresh(browser, url, windowMs) {
+  const context = await browser.newContext({ viewport: { width: 1400, height: 2200 } });
+  const page = await context.newPage();
+  await page.addInitScript(LONG_TASK_OBSERVER);
+  await page.addInitScript(() => {
+    window.__benchRefresh = { 'vae:codes': [], 'vae:posterior': [] };
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) window.__benchRefresh[e.name]?.push({ at: e.startTime, millis: e.detail.millis });
+    }).observe({ type: 'mark' });
+  });
+  page.on('pageerror', (e) => console.error(`[app] ${e.message}`));
+  await page.goto(url);
+  await page.waitForFunction(() => !document.querySelector('[data-testid="play"]')?.hasAttribute('disabled'), null, { timeout: 120_000 });
+  await page.getByTestId('posterior-gap').waitFor({ timeout: 120_000 });
+  await ensureRunning(page, true);
+  await page.waitForTimeout(2000);
+  const from = await page.evaluate(() => performance.now());
+  await page.waitForTimeout(windowMs);
+  const result = await page.evaluate((t0) => {
+    const pick = (name) => window.__benchRefresh[name].filter((r) => r.at >= t0).map((r) => r.millis);
+    return { codes: pick('vae:codes'), posterior: pick('vae:posterior'), longTasks: window.__benchLongTasks.filter((t) => t.start >= t0).length };
+  }, from);
+  await ensureRunning(page, false);
+  await context.close();
+  const med = (v) => (v.length ? Math.round(v.sort((a, b) => a - b)[Math.floor(v.length / 2)] * 10) / 10 : null);
+  const perSecond = (v) => Math.round((v.length / (windowMs / 1000)) * 100) / 100;
+  return {
+    codes_refresh_ms: med(result.codes),
+    codes_per_s: perSecond(result.codes),
+    posterior_refresh_ms: med(result.posterior),
+    posterior_per_s: perSecond(result.posterior),
+    long_tasks_latent_views: result.longTasks,
+  };
+}

@@ -17,7 +17,7 @@ import { fileURLToPath } from 'node:url';
 import { startServer } from './server.mjs';
 import { launchChromium } from './browser.mjs';
 import { initialJsGzipKb } from './bundle-size.mjs';
-import { openApp, pauseApp, measureAppThroughput, measureDecodeLatency, countLongTasks, measureTensorGrowth, trainAppEpochs } from './app-probe.mjs';
+import { openApp, pauseApp, measureAppThroughput, measureDecodeLatency, countLongTasks, measureTensorGrowth, trainAppEpochs, measureLatentRefresh } from './app-probe.mjs';
 import { openBaseline, measureBaselineThroughput, trainBaselineEpochs } from './baseline-probe.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -97,6 +97,14 @@ async function main() {
     summary.tensor_growth = growth.growth;
     summary.tensor_growth_steps = growth.steps;
     emit({ phase: 'tensor-growth', tensor_growth: growth.growth, steps: growth.steps, from: growth.from, to: growth.to });
+
+    await pauseApp(app.page);
+    // The live latent views (2-D latents only: the posterior grid needs one).
+    if (!/(^|&)latent=(?!2(&|$))/.test(options.config)) {
+      const latent = await measureLatentRefresh(browser, `${server.url}?${query}&probe=1234`, windows.longTaskMs);
+      Object.assign(summary, latent);
+      emit({ phase: 'latent-refresh', ...latent, window_s: windows.longTaskMs / 1000 });
+    }
 
     // Throughput: app and baseline take turns (never both at once), medians of the rounds.
     await pauseApp(app.page);

@@ -6,6 +6,10 @@ export const MARK_FIRST_STEP = 'vae:first-step';
 export const MARK_EVAL = 'vae:eval';
 export const MARK_TENSORS = 'vae:tensors';
 export const MEASURE_DECODE = 'vae:decode-latency';
+/** The worker's time to refresh every test code (detail: millis, step). */
+export const MARK_CODES = 'vae:codes';
+/** The worker's time to answer one posterior probe, grid included (detail: millis). */
+export const MARK_POSTERIOR = 'vae:posterior';
 
 let firstStepMarked = false;
 let pendingInputTime: number | null = null;
@@ -39,4 +43,13 @@ export function noteDecoded(): void {
   if (pendingInputTime === null) return;
   performance.measure(MEASURE_DECODE, { start: pendingInputTime, end: performance.now() });
   pendingInputTime = null;
+}
+
+/**
+ * How long the worker took for a live refresh (codes or posterior). Only the
+ * latest stays in the timeline, like the tensor count; observers see each one.
+ */
+export function markRefresh(name: typeof MARK_CODES | typeof MARK_POSTERIOR, millis: number): void {
+  performance.clearMarks(name);
+  performance.mark(name, { detail: { millis } });
 }

@@ -7,7 +7,7 @@ import type { EncodedImage, EvalMetrics, ImageEncoding, ProbeResult, FromWorker,
 import type { LiveSettings } from './trainer';
 import TrainingWorker from './training.worker.ts?worker';
 import { pixelsProblem } from './image-pixels';
-import { markEval, markFirstStep, markTensorCount } from '../perf/marks';
+import { MARK_CODES, MARK_POSTERIOR, markEval, markFirstStep, markRefresh, markTensorCount } from '../perf/marks';
 
 export interface LoadProgress {
   stage: 'backend' | 'download' | 'upload';
@@ -351,6 +351,7 @@ export class TrainingClient {
       case 'encoded-pixels':
         return this.#settle(message.requestId, { value: message.encoding });
       case 'probed':
+        markRefresh(MARK_POSTERIOR, message.result.millis);
         return this.#settle(message.requestId, { value: message.result });
       case 'evaluated':
         return this.#settle(message.requestId, { value: message.evaluation });
@@ -404,6 +405,7 @@ export class TrainingClient {
         const cloud = this.#latents;
         if (cloud && message.means.length === cloud.means.length) this.#latents = { ...cloud, means: message.means };
         this.#codesMillis = message.millis;
+        markRefresh(MARK_CODES, message.millis);
         return;
       }
       case 'decoder':
