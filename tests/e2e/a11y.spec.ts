@@ -37,6 +37,14 @@ for (const theme of THEMES) {
       await page.getByTestId('evaluate').click();
       await expect(page.getByText('K must be a whole number')).toBeVisible();
       found.push(...(await audit(page, 'evaluated, with a bad K')));
+      // A β sweep under way (progress, Play waiting), then finished, with a corrected β list and the table open.
+      await page.getByTestId('sweep-betas').fill('1, 2, x');
+      await page.getByTestId('sweep-start').click();
+      await expect(page.getByTestId('sweeping-note')).toBeVisible();
+      found.push(...(await audit(page, 'sweeping')));
+      await expect(page.getByTestId('rd-plot')).toHaveAttribute('data-points', '2', { timeout: 120_000 });
+      await page.getByTestId('rd-plot').getByText('Show the numbers as a table').click();
+      found.push(...(await audit(page, 'swept, with a corrected β list')));
       await page.getByTestId('reset').click();
       await expect(page.getByTestId('confirm-dialog')).toBeVisible();
       found.push(...(await audit(page, 'dialog')));

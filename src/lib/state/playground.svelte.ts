@@ -7,6 +7,7 @@ import type { ModelFile } from '../share/model-file';
 import type { Checkpoint } from '../training/checkpoint';
 import type { EvalMetrics, StepMetrics } from '../training/protocol';
 import { whenModelReady } from './model-ready.svelte';
+import { SweepState } from '../sweep/sweep.svelte';
 
 const URL_DEBOUNCE_MS = 250;
 
@@ -20,6 +21,8 @@ export interface ConfirmRequest {
 /** The playground's settings, their link, and the training client they drive. */
 export class PlaygroundState {
   readonly client = new TrainingClient();
+  /** The β sweep and its points (the lead connects `sweep.onSweepRunFinished` to a runs library). */
+  readonly sweep = new SweepState(this.client);
   #config = $state<PlaygroundConfig>(parseConfig('').config);
   #linkMessages = $state.raw<ConfigMessage[]>([]);
   #fieldMessages = $state<Partial<Record<ConfigKey, string>>>({});

@@ -5,6 +5,7 @@ import type { Checkpoint } from './checkpoint';
 import type { GridWindow } from './posterior';
 import type { EncodedImage, EvalMetrics, ImageEncoding, ProbeResult, FromWorker, ReconstructionExamples, RunPosition, StepMetrics, TestEvaluation, ToWorker, WorkerRequest } from './protocol';
 import type { LiveSettings } from './trainer';
+import type { SweepPoint, SweepProgress, SweepSummary } from './sweep';
 import TrainingWorker from './training.worker.ts?worker';
 import { pixelsProblem } from './image-pixels';
 import { MARK_CODES, MARK_POSTERIOR, markEval, markFirstStep, markRefresh, markTensorCount } from '../perf/marks';
@@ -62,6 +63,8 @@ const REQUEST_TIMEOUT_MS: Record<WorkerRequest['type'], number> = {
   'probe-pixels': 30_000,
   // K up to 1,000 on a large model on the cpu backend takes minutes; progress shows it is alive.
   evaluate: 30 * 60_000,
+  // Up to 12 βs × 20 epochs of a large model on the cpu backend is hours; progress shows it is alive.
+  sweep: 24 * 60 * 60_000,
 };
 
 type ReplyOf = {
@@ -72,7 +75,14 @@ type ReplyOf = {
   probe: ProbeResult;
   'probe-pixels': ProbeResult;
   evaluate: TestEvaluation;
+  sweep: SweepSummary;
 };
+
+/** What a sweep under way tells its caller before its reply. */
+export interface SweepListener {
+  onPoint(point: SweepPoint): void;
+  onProgress(progress: SweepProgress): void;
+}
 
 interface PendingRequest {
   resolve: (value: never) => void;
@@ -103,6 +113,9 @@ export class TrainingClient {
   /** Progress callbacks of evaluations under way, by request id. */
   #evaluateProgress = new Map<number, (done: number, total: number) => void>();
   #nextRequestId = 1;
+  /** Listeners of sweeps under way, by request id. */
+  #sweepListeners = new Map<number, SweepListener>();
+  #sweeping = $state(false);
 
   #status = $state<'loading' | 'ready' | 'error'>('loading');
   #progress = $state<LoadProgress | null>(null);
@@ -168,6 +181,8 @@ export class TrainingClient {
   get error() { return this.#error; }
   /** Changes whenever a new model replaces the run (messages about the old run go stale). */
   get runId() { return `${this.#generation}.${this.#restores}`; }
+  /** Whether a β sweep is under way (training waits until it ends). */
+  get sweeping() { return this.#sweeping; }
   /** Requests still waiting for their reply. */
   get pendingRequests() { return this.#requests.size; }
 
@@ -296,6 +311,31 @@ export class TrainingClient {
     this.#send({ type: 'cancel-evaluate' });
   }
 
+  /**
+   * A β sweep: pauses training, then trains one fresh model per β (this run's
+   * settings and seed) for `epochs` epochs each; the current model stays as
+   * it was. `listener` hears each finished β and the progress.
+   */
+  sweep(betas: number[], epochs: number, listener: SweepListener): Promise<SweepSummary> {
+    this.#running = false;
+    this.#sweeping = true;
+    let id = 0;
+    const reply = this.#request('sweep', (requestId) => {
+      id = requestId;
+      this.#sweepListeners.set(requestId, listener);
+      return { type: 'sweep', requestId, betas: [...betas], epochs };
+    });
+    return reply.finally(() => {
+      this.#sweepListeners.delete(id);
+      this.#sweeping = this.#sweepListeners.size > 0;
+    });
+  }
+
+  /** Stops a sweep under way after its current step; the βs already finished are kept. */
+  cancelSweep(): void {
+    this.#send({ type: 'cancel-sweep' });
+  }
+
   #request<K extends WorkerRequest['type']>(kind: K, build: (requestId: number) => WorkerRequest): Promise<ReplyOf[K]> {
     const requestId = this.#nextRequestId++;
     return new Promise<ReplyOf[K]>((resolve, reject) => {
@@ -357,6 +397,12 @@ export class TrainingClient {
         return this.#settle(message.requestId, { value: message.evaluation });
       case 'evaluate-progress':
         return this.#evaluateProgress.get(message.requestId)?.(message.done, message.total);
+      case 'sweep-progress':
+        return this.#sweepListeners.get(message.requestId)?.onProgress(message.progress);
+      case 'sweep-point':
+        return this.#sweepListeners.get(message.requestId)?.onPoint(message.point);
+      case 'swept':
+        return this.#settle(message.requestId, { value: message.summary });
       case 'request-failed':
         return this.#settle(message.requestId, { error: message.message });
     }

@@ -4,6 +4,7 @@ import type { Checkpoint } from './checkpoint';
 import type { IwaeEstimate } from './iwae';
 import type { GridWindow, PosteriorGrid } from './posterior';
 import type { LiveSettings } from './trainer';
+import type { SweepPoint, SweepProgress, SweepSummary } from './sweep';
 
 /**
  * The page ⇄ worker protocol.
@@ -15,7 +16,7 @@ import type { LiveSettings } from './trainer';
  * `step` and `play` only allow training: the steps run once no message is
  * waiting, so a snapshot sent right after a step message is read before it.
  *
- * Requests (snapshot, restore, encode-test, encode-pixels, probe, evaluate) carry a request id; each gets
+ * Requests (snapshot, restore, encode-test, encode-pixels, probe, evaluate, sweep) carry a request id; each gets
  * exactly one reply with that id: its answer or a `request-failed`. Replies
  * are matched by id alone, so they settle whatever the generation.
  */
@@ -66,7 +67,15 @@ export type ToWorker =
    */
   | { type: 'evaluate'; requestId: number; k: number }
   /** Stops an evaluation under way (it fails with “cancelled”); nothing happens if none is. */
-  | { type: 'cancel-evaluate' };
+  | { type: 'cancel-evaluate' }
+  /**
+   * Pauses training, then trains one fresh model per β (this run's settings and seed) for `epochs`
+   * epochs each, beside the current model, which stays as it was. `sweep-progress` and one
+   * `sweep-point` per finished β carry its request id until the one reply, `swept`.
+   */
+  | { type: 'sweep'; requestId: number; betas: number[]; epochs: number }
+  /** Stops a sweep under way after the step in progress; finished βs stay. Nothing happens if none is. */
+  | { type: 'cancel-sweep' };
 
 export type WorkerRequest = Extract<ToWorker, { requestId: number }>;
 
@@ -163,6 +172,11 @@ export type FromWorker = { generation: number } & (
   /** Progress of an `evaluate` request; not its reply. */
   | { type: 'evaluate-progress'; requestId: number; done: number; total: number }
   | { type: 'evaluated'; requestId: number; evaluation: TestEvaluation }
+  /** Progress of a `sweep` request; not its reply. */
+  | { type: 'sweep-progress'; requestId: number; progress: SweepProgress }
+  /** One β of a `sweep` request trained and measured; not its reply. */
+  | { type: 'sweep-point'; requestId: number; point: SweepPoint }
+  | { type: 'swept'; requestId: number; summary: SweepSummary }
   | { type: 'request-failed'; requestId: number; message: string }
   /** A failure outside any request (loading, a training step): the run stops. */
   | { type: 'error'; message: string }

@@ -12,6 +12,8 @@ import { RunawayDetector, type RunawayVerdict } from './runaway';
 import { Trainer, type LiveSettings, type TrainerSettings } from './trainer';
 import { probeImage, probeTestImage } from './test-posterior';
 import { testSetIwae } from './test-iwae';
+import { runSweep } from './sweep';
+import { sweepRequestProblem } from '../sweep/beta-list';
 
 type Outgoing = FromWorker extends infer M ? (M extends { generation: number } ? Omit<M, 'generation'> : never) : never;
 
@@ -52,6 +54,9 @@ interface InFlight {
 }
 
 type Task = ToWorker | { type: 'backend-lost' };
+
+/** Messages that carry a request's id on its way, before its one reply. */
+const NOT_REPLIES = new Set<FromWorker['type']>(['evaluate-progress', 'sweep-progress', 'sweep-point']);
 
 /** Thrown inside a driver that a newer one replaced (its device was lost): it stops without touching anything. */
 class Abandoned extends Error {}
@@ -159,7 +164,7 @@ export class TrainingSession {
   #post(message: Outgoing, transfer?: Transferable[]): void {
     const current = this.#current;
     // Progress is not the reply: the request still runs again after a lost device.
-    if ('requestId' in message && message.type !== 'evaluate-progress' && current && 'requestId' in current && current.requestId === message.requestId) this.#currentReplied = true;
+    if ('requestId' in message && !NOT_REPLIES.has(message.type) && current && 'requestId' in current && current.requestId === message.requestId) this.#currentReplied = true;
     this.#deps.send({ ...message, generation: this.#generation } as FromWorker, transfer);
   }
 
@@ -287,6 +292,10 @@ export class TrainingSession {
         return this.#evaluateNow(task, token);
       case 'cancel-evaluate':
         return; // an evaluation under way sees it waiting and stops; otherwise there is nothing to stop
+      case 'sweep':
+        return this.#sweep(task, token);
+      case 'cancel-sweep':
+        return; // likewise for a sweep
       case 'backend-lost':
         return this.#moveOffLostBackend(token);
       default: {
@@ -585,6 +594,37 @@ export class TrainingSession {
       token,
     );
     this.#post({ type: 'evaluated', requestId: task.requestId, evaluation: { metrics, iwae, millis: performance.now() - start } });
+  }
+
+  /**
+   * A β sweep: training pauses, then one fresh model per β (this run's
+   * settings and seed, that β) trains for the given epochs beside the current
+   * one, which is left exactly as it was. Each finished β goes out as a
+   * `sweep-point`; a waiting cancel or new model stops the sweep, keeping
+   * those; the one reply says how many finished.
+   */
+  async #sweep(task: Extract<ToWorker, { type: 'sweep' }>, token: number): Promise<void> {
+    this.#requireTrainer('sweep from');
+    const problem = sweepRequestProblem(task.betas, task.epochs);
+    if (problem) throw new Error(problem);
+    if (this.#running || this.#pendingSteps > 0) {
+      this.#running = false;
+      this.#pendingSteps = 0;
+      this.#post({ type: 'running', running: false });
+    }
+    this.#flushMetrics();
+    const summary = await this.#wait(
+      runSweep(this.#data(), this.#trainerSettings(), {
+        betas: task.betas,
+        epochs: task.epochs,
+        onPoint: (point) => token === this.#driverToken && this.#post({ type: 'sweep-point', requestId: task.requestId, point }),
+        onProgress: (progress) => token === this.#driverToken && this.#post({ type: 'sweep-progress', requestId: task.requestId, progress }),
+        between: () => this.#deps.nextTask(),
+        cancelled: () => token !== this.#driverToken || this.#inbox.some((t) => t.type === 'cancel-sweep' || t.type === 'init'),
+      }),
+      token,
+    );
+    this.#post({ type: 'swept', requestId: task.requestId, summary });
   }
 
   async #evaluate(token: number, reason: 'start' | 'epoch' | 'restore' | 'manual'): Promise<EvalMetrics> {
