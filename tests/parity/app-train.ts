@@ -1,0 +1,47 @@
+/**
+ * Trains the app's own Trainer (src/lib/training/trainer.ts) in Node on the
+ * fixed MNIST split and prints one JSON line per epoch with the test terms.
+ * Loaded through Vite's SSR module loader by tests/parity/run.mjs.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-cpu';
+import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { readMnistPackage } from '../../src/lib/data/mnist-source';
+import { packDigits } from '../../src/lib/data/pack';
+import { mnistFromPacked } from '../../src/lib/training/dataset';
+import { Trainer } from '../../src/lib/training/trainer';
+import { DEFAULT_CONFIG } from '../../src/lib/config/types';
+import { PIXELS } from '../../src/lib/data/pack';
+
+export interface AppRunOptions {
+  seed: number;
+  epochs: number;
+  backend: 'wasm' | 'cpu';
+  wasmDir: string;
+  log: (line: string) => void;
+}
+
+export async function trainApp({ seed, epochs, backend, wasmDir, log }: AppRunOptions): Promise<number> {
+  if (backend === 'wasm') {
+    setWasmPaths(wasmDir);
+    await import('@tensorflow/tfjs-backend-wasm');
+  }
+  await tf.setBackend(backend);
+  await tf.ready();
+  const data = mnistFromPacked(packDigits(readMnistPackage()));
+  const c = DEFAULT_CONFIG;
+  const trainer = new Trainer(data, {
+    arch: { inputSize: PIXELS, hidden: [...c.hidden], latent: c.latent, act: c.act },
+    opt: c.opt, batch: c.batch, seed, recon: c.recon, beta: c.beta, warmup: c.warmup, lr: c.lr,
+  });
+  const started = Date.now();
+  let nelbo = NaN;
+  for (let epoch = 1; epoch <= epochs; epoch++) {
+    for (let s = 0; s < trainer.stepsPerEpoch; s++) trainer.trainStep().dispose();
+    const { recon, kl } = await trainer.evaluate();
+    nelbo = recon + kl;
+    log(JSON.stringify({ side: 'app', seed, epoch, step: trainer.step, recon, kl, nelbo, seconds: (Date.now() - started) / 1000 }));
+  }
+  trainer.dispose();
+  return nelbo;
+}
