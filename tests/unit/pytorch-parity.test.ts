@@ -95,7 +95,7 @@ describe.skipIf(!PYTHON)('exported PyTorch script trains like the app (skipped: 
     const vae = new Vae(arch, 3);
     // Scale the head so raw log σ² lands far outside the range, where the clamp decides the value.
     const head = vae.encoder[vae.encoder.length - 1];
-    tf.tidy(() => head.weights.assign(tf.mul(head.weights, 40)));
+    tf.tidy(() => head.weights.assign(tf.mul(head.weights, 400)));
     const layers = await vae.snapshot('all');
     const x = tf.randomUniform([4, PIXELS], 0, 1, 'float32', 9) as tf.Tensor2D;
     const { mu, logVar } = vae.encode(x);
