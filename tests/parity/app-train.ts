@@ -4,7 +4,8 @@
  * Loaded through Vite's SSR module loader by tests/parity/run.mjs.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import '@tensorflow/tfjs-backend-cpu';
+// The ESM entry: the package's Node entry is not marked as having side effects, so a bundler drops it.
+import '@tensorflow/tfjs-backend-cpu/dist/index.js';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { readMnistPackage } from '../../src/lib/data/mnist-source';
 import { packDigits } from '../../src/lib/data/pack';
@@ -12,6 +13,8 @@ import { mnistFromPacked } from '../../src/lib/training/dataset';
 import { Trainer } from '../../src/lib/training/trainer';
 import { DEFAULT_CONFIG } from '../../src/lib/config/types';
 import { PIXELS } from '../../src/lib/data/pack';
+import { Vae } from '../../src/lib/model/vae';
+import { writeFileSync } from 'node:fs';
 
 export interface AppRunOptions {
   seed: number;
@@ -44,4 +47,25 @@ export async function trainApp({ seed, epochs, backend, wasmDir, log }: AppRunOp
   }
   trainer.dispose();
   return nelbo;
+}
+
+/**
+ * The app's initial weights for `seed`, every layer's weights (inputs × outputs,
+ * row-major) then biases, as one float32 file: the PyTorch side can start from them.
+ */
+export async function writeInitialWeights(seed: number, file: string): Promise<void> {
+  await tf.setBackend('cpu');
+  await tf.ready();
+  const c = DEFAULT_CONFIG;
+  const vae = new Vae({ inputSize: PIXELS, hidden: [...c.hidden], latent: c.latent, act: c.act }, seed);
+  const layers = await vae.snapshot('all');
+  vae.dispose();
+  const parts = layers.flatMap((l) => [l.weights, l.bias]);
+  const out = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
+  let offset = 0;
+  for (const p of parts) {
+    out.set(p, offset);
+    offset += p.length;
+  }
+  writeFileSync(file, new Uint8Array(out.buffer));
 }

@@ -5,13 +5,16 @@
 //
 //   node tests/parity/run.mjs [--side app|torch|both] [--seeds 42,1,2] [--epochs 5]
 //                             [--backend wasm|cpu] [--threads 1] [--set clamp=hard,init=glorot,eps=1e-7]
+//                             [--same-init]
 //
 // --set overrides src/lib/model/training-choices.ts for this run only (both
 // sides read it), to measure one lever at a time: clamp=hard|soft,
-// init=glorot|torch, eps=<Adam ε>. PyTorch runs in $PYTHON, else the first of
+// init=glorot|torch, eps=<Adam ε>. --same-init starts PyTorch from the app's
+// initial weights for each seed (tests/parity/same_init.py), so the two differ
+// only in their noise draws (z samples). PyTorch runs in $PYTHON, else the first of
 // python3 and /usr/bin/python3 that can import torch.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
@@ -20,7 +23,7 @@ import { rolldown } from 'rolldown';
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
 function parseArgs(argv) {
-  const o = { side: 'both', seeds: [42], epochs: 5, backend: 'wasm', threads: 1, set: {} };
+  const o = { side: 'both', seeds: [42], epochs: 5, backend: 'wasm', threads: 1, set: {}, sameInit: false };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const next = () => {
@@ -32,6 +35,7 @@ function parseArgs(argv) {
     else if (arg === '--epochs') o.epochs = Number(next());
     else if (arg === '--backend') o.backend = next();
     else if (arg === '--threads') o.threads = Number(next());
+    else if (arg === '--same-init') o.sameInit = true;
     else if (arg === '--set') o.set = Object.fromEntries(next().split(',').map((kv) => kv.split('=')));
     else throw new Error(`unknown option ${arg}`);
   }
@@ -109,17 +113,23 @@ if (options.side !== 'app') {
   mkdirSync(dir, { recursive: true });
   const { script, dataFile } = mod.prepare(dir);
   const python = findPython();
+  const app = options.sameInit ? await loadModule('tests/parity/app-train.ts', options.set) : null;
   for (const seed of options.seeds) {
-    const run = spawnSync(python, [script, '--packed-mnist', dataFile, '--epochs', String(options.epochs), '--seed', String(seed), '--out', join(dir, `torch-${seed}.pt`)], {
+    const weights = join(dir, `init-${seed}-${process.pid}.bin`);
+    if (app) await app.writeInitialWeights(seed, weights);
+    const prefix = app ? [join(root, 'tests/parity/same_init.py'), weights] : [];
+    const run = spawnSync(python, [...prefix, script, '--packed-mnist', dataFile, '--epochs', String(options.epochs), '--seed', String(seed), '--out', join(dir, `torch-${seed}.pt`)], {
       encoding: 'utf8',
       env: { ...process.env, OMP_NUM_THREADS: String(options.threads) },
     });
+    if (app) rmSync(weights);
     if (run.status !== 0) throw new Error(`python failed:\n${run.stderr}`);
     for (const line of run.stdout.split('\n')) {
       const m = line.match(/^epoch (\d+) step (\d+): .*test recon ([\d.]+)\s+KL ([\d.]+)\s+-ELBO ([\d.]+)/);
-      if (m) log(JSON.stringify({ side: 'torch', seed, epoch: Number(m[1]), step: Number(m[2]), recon: Number(m[3]), kl: Number(m[4]), nelbo: Number(m[5]) }));
+      if (m) log(JSON.stringify({ side: app ? 'torch-app-init' : 'torch', seed, epoch: Number(m[1]), step: Number(m[2]), recon: Number(m[3]), kl: Number(m[4]), nelbo: Number(m[5]) }));
     }
   }
+  rmSync(script);
 }
 
 const finals = results.filter((r) => r.epoch === options.epochs);
