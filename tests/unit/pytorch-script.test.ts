@@ -6,7 +6,8 @@ import { describe, expect, it } from 'vitest';
 import type { PlaygroundConfig } from '../../src/lib/config/types';
 import { DEFAULT_CONFIG } from '../../src/lib/config/types';
 import { layerPlan } from '../../src/lib/model/architecture';
-import { PIXELS } from '../../src/lib/data/pack';
+import { PIXELS, packDigits } from '../../src/lib/data/pack';
+import { fixedSplit } from '../../src/lib/data/split';
 import { pytorchScript, pytorchScriptFileName } from '../../src/lib/share/pytorch-script';
 
 const CONFIGS: PlaygroundConfig[] = [
@@ -23,7 +24,10 @@ function python(args: string[], input?: string): { status: number | null; stderr
 }
 
 const hasPython = python(['-c', 'pass']).status === 0;
-const hasTorch = hasPython && python(['-c', 'import torch, torchvision']).status === 0;
+/** The first of $PYTHON, python3 and /usr/bin/python3 that can import torch (a pyenv python3 may lack Debian's torch). */
+const torchPython = [process.env.PYTHON, 'python3', '/usr/bin/python3']
+  .filter((p): p is string => Boolean(p))
+  .find((p) => spawnSync(p, ['-c', 'import torch'], { timeout: 60_000 }).status === 0);
 
 /** The nn.Linear(a, b) sizes in order of appearance. */
 function linearSizes(script: string): [number, number][] {
@@ -72,24 +76,46 @@ describe('PyTorch export script', () => {
 
   it('accepts the documented flags and runs under torchrun detection', () => {
     const script = pytorchScript(CONFIGS[0], { epochs: 3 });
-    for (const flag of ['--epochs', '--batch', '--lr', '--beta', '--data-dir', '--out']) expect(script).toContain(`"${flag}"`);
+    for (const flag of ['--epochs', '--batch', '--lr', '--beta', '--data-dir', '--out', '--packed-mnist']) expect(script).toContain(`"${flag}"`);
     expect(script).toMatch(/^EPOCHS = 3$/m);
     expect(script).toContain('DistributedDataParallel');
-    expect(script).toContain('DistributedSampler');
+    expect(script).toContain('epoch_batches(len(train_x), args.batch, args.seed, epoch - 1)');
     expect(script).toContain('"RANK" in os.environ');
     expect(script).toContain('init_process_group("nccl")');
     expect(script).toContain('init_process_group("gloo")');
     expect(pytorchScriptFileName(CONFIGS[0])).toBe('vae_mnist_z2_512x256.py');
   });
 
-  it.skipIf(!hasTorch)('trains a few steps on fake data with torch (skipped: torch/torchvision not installed here)', () => {
+  it.skipIf(!torchPython)('trains a few steps on fake data with torch (skipped: torch not installed here)', () => {
     const dir = mkdtempSync(join(tmpdir(), 'vae-script-'));
     try {
       const file = join(dir, 'vae.py');
       writeFileSync(file, pytorchScript(CONFIGS[1]));
-      const out = execFileSync('python3', [file, '--fake-data', '--epochs', '1', '--max-steps', '5', '--out', join(dir, 'm.pt')], { encoding: 'utf8', timeout: 120_000 });
+      const out = execFileSync(torchPython!, [file, '--fake-data', '--epochs', '1', '--max-steps', '5', '--out', join(dir, 'm.pt')], { encoding: 'utf8', timeout: 120_000 });
       expect(out).toMatch(/epoch 1 step 5: .*-ELBO/);
       expect(out).toContain('saved');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it.skipIf(!torchPython)("trains on the app's packed digits with the app's fixed split (--packed-mnist)", () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vae-script-'));
+    try {
+      // 10 digits with 203–212 images each: the last 200 of each are test, the rest train.
+      const labels: number[] = [];
+      for (let d = 0; d < 10; d++) for (let i = 0; i < 203 + d; i++) labels.push(d);
+      const count = labels.length;
+      const pixels = Uint8Array.from({ length: count * PIXELS }, (_, k) => (k * 7) % 256);
+      const dataFile = join(dir, 'mnist.bin');
+      writeFileSync(dataFile, packDigits({ count, labels: Uint8Array.from(labels), pixels }));
+      const split = fixedSplit(Uint8Array.from(labels));
+      const file = join(dir, 'vae.py');
+      writeFileSync(file, pytorchScript(CONFIGS[1]));
+      const out = execFileSync(torchPython!, [file, '--packed-mnist', dataFile, '--batch', '8', '--epochs', '1', '--max-steps', '3', '--out', join(dir, 'm.pt')], { encoding: 'utf8', timeout: 120_000 });
+      expect(out).toContain(`${split.train.length} train / ${split.test.length} test images`);
+      expect(split.train.length).toBe(75);
+      expect(out).toMatch(/epoch 1 step 3: .*-ELBO/);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -167,8 +167,9 @@ describe('Trainer on real MNIST (small model)', () => {
     // centroids sit apart, by more than the untrained encoder managed.
     const spreadBefore = latentSpread(before.means, 2, data.testLabels);
     const spreadAfter = latentSpread(after.means, 2, data.testLabels);
-    // Measured with seed 1: sd ≈ [1.39, 0.74] (untrained 0.21), gap ≈ 1.42 (0.20), share ≈ 0.58 (0.27).
-    for (const sd of spreadAfter.sdPerDim) expect(sd).toBeGreaterThan(0.4);
+    // Measured with seed 1 (PyTorch-default init): sd ≈ [0.38, 1.31] (untrained 0.02), gap ≈ 1.11 (0.02),
+    // share ≈ 0.45 (0.28). A collapsed dimension keeps μ ≈ 0 for every image, an sd near 0.
+    for (const sd of spreadAfter.sdPerDim) expect(sd).toBeGreaterThan(0.25);
     expect(spreadAfter.centroidGap).toBeGreaterThan(3 * spreadBefore.centroidGap);
     expect(spreadAfter.betweenShare).toBeGreaterThan(0.4);
     trainer.dispose();

@@ -3,6 +3,7 @@ import type { ReconLoss } from '../config/types';
 import { dense } from './dense';
 import { LOG_VAR_RANGE, layerPlan, type LayerActivation, type LayerSnapshot, type VaeArchitecture } from './architecture';
 import { klDiagonalGaussian, reconstructionLoss } from './losses';
+import { INIT, LOG_VAR_CLAMP } from './training-choices';
 
 // The training side names these types through the model; they are defined once, tfjs-free, in architecture.ts.
 export type { LayerActivation, LayerSnapshot, VaeArchitecture };
@@ -20,14 +21,30 @@ export interface LossTerms {
   kl: tf.Scalar;
 }
 
-function glorotLayer(inputs: number, outputs: number, act: LayerActivation, seed: number): DenseParams {
-  const limit = Math.sqrt(6 / (inputs + outputs));
+/**
+ * One dense layer's initial parameters (see INIT): Glorot-uniform weights and
+ * zero biases, or PyTorch's nn.Linear default, U(±1/√inputs) for both.
+ */
+function initLayer(inputs: number, outputs: number, act: LayerActivation, seed: number): DenseParams {
+  const torch = INIT === 'torch';
+  const limit = torch ? 1 / Math.sqrt(inputs) : Math.sqrt(6 / (inputs + outputs));
   // Inside tidy so the initial-value tensors are freed; variables survive tidy.
   const [weights, bias] = tf.tidy(() => [
     tf.variable(tf.randomUniform([inputs, outputs], -limit, limit, 'float32', seed)) as tf.Variable<tf.Rank.R2>,
-    tf.variable(tf.zeros([outputs])) as tf.Variable<tf.Rank.R1>,
+    tf.variable(torch ? tf.randomUniform([outputs], -limit, limit, 'float32', seed + 1_000_003) : tf.zeros([outputs])) as tf.Variable<tf.Rank.R1>,
   ]);
   return { weights: weights as tf.Variable<tf.Rank.R2>, bias: bias as tf.Variable<tf.Rank.R1>, act };
+}
+
+/** log σ² kept inside LOG_VAR_RANGE (see LOG_VAR_CLAMP): a hard clip, or 10·tanh(x/10), which keeps a gradient. */
+export function clampLogVar(raw: tf.Tensor2D): tf.Tensor2D {
+  return tf.tidy(() => {
+    if (LOG_VAR_CLAMP === 'hard') return tf.clipByValue(raw, LOG_VAR_RANGE[0], LOG_VAR_RANGE[1]);
+    const [lo, hi] = LOG_VAR_RANGE;
+    const mid = (hi + lo) / 2;
+    const half = (hi - lo) / 2;
+    return tf.add(tf.mul(tf.tanh(tf.div(tf.sub(raw, mid), half)), half), mid) as tf.Tensor2D;
+  });
 }
 
 export class Vae {
@@ -39,8 +56,8 @@ export class Vae {
     this.arch = { ...arch, hidden: [...arch.hidden] };
     const plan = layerPlan(arch);
     // Distinct seeds per layer so layers of equal shape do not start identical.
-    this.encoder = plan.encoder.map(([i, o, a], k) => glorotLayer(i, o, a, seed * 101 + k));
-    this.decoder = plan.decoder.map(([i, o, a], k) => glorotLayer(i, o, a, seed * 101 + 50 + k));
+    this.encoder = plan.encoder.map(([i, o, a], k) => initLayer(i, o, a, seed * 101 + k));
+    this.decoder = plan.decoder.map(([i, o, a], k) => initLayer(i, o, a, seed * 101 + 50 + k));
   }
 
   get variables(): tf.Variable[] {
@@ -52,7 +69,7 @@ export class Vae {
       let h = x;
       for (const layer of this.encoder) h = dense(h, layer.weights, layer.bias, layer.act);
       const [mu, rawLogVar] = tf.split(h, 2, 1) as [tf.Tensor2D, tf.Tensor2D];
-      return { mu, logVar: tf.clipByValue(rawLogVar, LOG_VAR_RANGE[0], LOG_VAR_RANGE[1]) };
+      return { mu, logVar: clampLogVar(rawLogVar) };
     });
   }
 

@@ -22,30 +22,113 @@ def beta_at(step, beta, warmup):
     return beta * min(1.0, step / warmup) if warmup > 0 else beta
 
 
+class TfjsRMSprop(torch.optim.Optimizer):
+    """tf.js's RMSProp, which the app uses: v = decay * v + (1 - decay) * g^2, then
+    p -= lr * g / sqrt(v + eps). torch.optim.RMSprop puts eps outside the root
+    (g / (sqrt(v) + eps)), which takes much larger steps while v is tiny."""
+
+    def __init__(self, params, lr, decay, eps):
+        super().__init__(params, dict(lr=lr, decay=decay, eps=eps))
+
+    @torch.no_grad()
+    def step(self):
+        for group in self.param_groups:
+            for p in group["params"]:
+                if p.grad is None:
+                    continue
+                state = self.state[p]
+                if not state:
+                    state["square_avg"] = torch.zeros_like(p)
+                v = state["square_avg"]
+                v.mul_(group["decay"]).addcmul_(p.grad, p.grad, value=1.0 - group["decay"])
+                p.addcdiv_(p.grad, (v + group["eps"]).sqrt(), value=-group["lr"])
+
+
 def make_optimizer(name, params, lr):
-    # epsilon and RMSProp's decay follow tf.js's defaults, which the app uses.
+    # The app's optimizers (tf.js), with the app's epsilon and RMSProp decay.
     if name == "adam":
-        return torch.optim.Adam(params, lr=lr, betas=(0.9, 0.999), eps=1e-7)
+        return torch.optim.Adam(params, lr=lr, betas=(0.9, 0.999), eps=ADAM_EPS)
     if name == "sgd":
         return torch.optim.SGD(params, lr=lr)
     if name == "rmsprop":
-        return torch.optim.RMSprop(params, lr=lr, alpha=0.9, eps=1e-7)
+        return TfjsRMSprop(params, lr=lr, decay=RMSPROP_DECAY, eps=RMSPROP_EPS)
     raise ValueError(f"unknown optimizer {name}")
 
 
 # --- Data ---------------------------------------------------------------------
-def load_mnist(data_dir, download, fake):
+def load_packed_mnist(path):
+    """The app's own digits (static/data/mnist.bin) with its fixed split: for each digit
+    the last 200 images of its file are test. Returns (train_x, test_x)."""
+    with open(path, "rb") as f:
+        raw = f.read()
+    if raw[:8] != b"VAEDIGIT":
+        raise SystemExit(f"{path} is not the app's packed digit file")
+    version, count, per_image = struct.unpack_from("<III", raw, 8)
+    if version != 1 or per_image != PIXELS or len(raw) != 24 + count * (1 + PIXELS):
+        raise SystemExit(f"{path}: unexpected version, image size or length")
+    labels = list(raw[24:24 + count])
+    pixels = torch.frombuffer(bytearray(raw[24 + count:]), dtype=torch.uint8).reshape(count, PIXELS)
+    per_class = [labels.count(d) for d in range(10)]
+    seen = [0] * 10
+    train, test = [], []
+    for i, d in enumerate(labels):
+        (test if seen[d] >= per_class[d] - 200 else train).append(i)
+        seen[d] += 1
+    to_float = lambda idx: pixels[torch.tensor(idx)].float() / 255.0
+    return to_float(train), to_float(test)
+
+
+def load_mnist(data_dir, download, fake, packed):
     """MNIST as flat float tensors in [0, 1]: (train_x, test_x)."""
     if fake:
         # For checking the pipeline without a download: random 'images'.
         g = torch.Generator().manual_seed(0)
         return torch.rand(2048, PIXELS, generator=g), torch.rand(512, PIXELS, generator=g)
+    if packed:
+        return load_packed_mnist(packed)
     from torchvision import datasets
 
     train = datasets.MNIST(data_dir, train=True, download=download)
     test = datasets.MNIST(data_dir, train=False, download=download)
     to_float = lambda d: d.data.reshape(-1, PIXELS).float() / 255.0
     return to_float(train), to_float(test)
+
+
+# --- The app's shuffle: the same batches in the same order ---------------------
+M32 = 0xFFFFFFFF
+
+
+def imul(a, b):
+    return ((a & M32) * (b & M32)) & M32
+
+
+def mix_seed(a, b):
+    """The app's mixSeed (src/lib/data/rng.ts), in unsigned 32-bit arithmetic."""
+    h = imul(a ^ 0x9E3779B9, 0x85EBCA6B) ^ imul(b + 0x632BE5AB, 0xC2B2AE35)
+    h ^= h >> 16
+    h = imul(h, 0x7FEB352D)
+    h ^= h >> 15
+    return h & M32
+
+
+def seeded_permutation(n, seed):
+    """The app's Fisher-Yates shuffle driven by mulberry32."""
+    a = seed & M32
+    out = list(range(n))
+    for i in range(n - 1, 0, -1):
+        a = (a + 0x6D2B79F5) & M32
+        t = imul(a ^ (a >> 15), a | 1)
+        t ^= (t + imul(t ^ (t >> 7), t | 61)) & M32
+        r = ((t ^ (t >> 14)) & M32) / 4294967296
+        j = int(r * (i + 1))
+        out[i], out[j] = out[j], out[i]
+    return out
+
+
+def epoch_batches(n, batch, seed, epoch):
+    """Global batches of one epoch: the app's permutation for (seed, epoch), the incomplete last batch dropped."""
+    order = torch.tensor(seeded_permutation(n, mix_seed(seed, epoch)))
+    return [order[k * batch:(k + 1) * batch] for k in range(n // batch)]
 
 
 # --- Distributed setup ---------------------------------------------------------
@@ -94,6 +177,7 @@ def main():
     parser.add_argument("--out", default="vae_playground.pt", help="where rank 0 saves the trained weights")
     parser.add_argument("--max-steps", type=int, default=0, help="stop after this many steps (0 = no limit)")
     parser.add_argument("--fake-data", action="store_true", help="random data instead of MNIST (a quick pipeline check)")
+    parser.add_argument("--packed-mnist", default="", help="the app's digit file (static/data/mnist.bin) and its fixed split instead of torchvision's MNIST")
     args = parser.parse_args()
 
     rank, world_size, device = setup_distributed()
@@ -107,26 +191,18 @@ def main():
 
     # Rank 0 downloads first, so processes do not write the same files at once.
     if is_main:
-        train_x, test_x = load_mnist(args.data_dir, True, args.fake_data)
+        train_x, test_x = load_mnist(args.data_dir, True, args.fake_data, args.packed_mnist)
     if world_size > 1:
         dist.barrier()
     if not is_main:
-        train_x, test_x = load_mnist(args.data_dir, False, args.fake_data)
+        train_x, test_x = load_mnist(args.data_dir, False, args.fake_data, args.packed_mnist)
 
     model = VAE().to(device)
     net = DDP(model, device_ids=[device.index] if device.type == "cuda" else None) if world_size > 1 else model
     optimizer = make_optimizer(OPTIMIZER, net.parameters(), args.lr)
     torch.manual_seed(args.seed + 7 + rank)  # different noise per process
 
-    train_set = TensorDataset(train_x)
-    # Like the app: a fresh shuffle each epoch, the incomplete last batch dropped.
-    if world_size > 1:
-        sampler = DistributedSampler(train_set, num_replicas=world_size, rank=rank, shuffle=True, seed=args.seed, drop_last=True)
-        loader = DataLoader(train_set, batch_size=per_rank_batch, sampler=sampler, drop_last=True)
-    else:
-        sampler = None
-        loader = DataLoader(train_set, batch_size=per_rank_batch, shuffle=True, drop_last=True,
-                            generator=torch.Generator().manual_seed(args.seed))
+    steps_per_epoch = len(train_x) // args.batch
 
     if is_main:
         print(f"device {device}, {world_size} process(es), {len(train_x)} train / {len(test_x)} test images, "
@@ -137,11 +213,10 @@ def main():
     step = 0
     done = False
     for epoch in range(1, args.epochs + 1):
-        if sampler is not None:
-            sampler.set_epoch(epoch)
         sums = torch.zeros(3, device=device)
-        for (x,) in loader:
-            x = x.to(device, non_blocking=True)
+        # Like the app: a fresh seeded shuffle each epoch; each process takes its slice of the global batch.
+        for indices in epoch_batches(len(train_x), args.batch, args.seed, epoch - 1):
+            x = train_x[indices[rank * per_rank_batch:(rank + 1) * per_rank_batch]].to(device, non_blocking=True)
             beta = beta_at(step, args.beta, args.warmup)
             logits, mu, log_var = net(x)
             rec, kl = loss_terms(logits, x, mu, log_var, RECON)
@@ -156,7 +231,7 @@ def main():
             if args.max_steps and step >= args.max_steps:
                 done = True
                 break
-        batches = max(1, len(loader) if not done else (step - (epoch - 1) * len(loader)))
+        batches = max(1, steps_per_epoch if not done else (step - (epoch - 1) * steps_per_epoch))
         if world_size > 1:
             dist.all_reduce(sums)
             sums /= world_size

@@ -9,6 +9,7 @@ import { serializeConfig } from '../config/url';
 import { PIXELS } from '../data/pack';
 import { LEAKY_ALPHA } from '../model/activation-constants';
 import { LOG_VAR_RANGE, layerPlan, type LayerActivation } from '../model/architecture';
+import { ADAM_EPSILON, INIT, LOG_VAR_CLAMP, RMSPROP_DECAY, RMSPROP_EPSILON } from '../model/training-choices';
 import { PYTORCH_BODY } from './pytorch-body';
 
 export interface ScriptOptions {
@@ -63,30 +64,33 @@ export function pytorchScript(config: PlaygroundConfig, options: ScriptOptions =
 App link: ?${query}
 ${shapesNote}
 Same model and loss as the browser: MLP encoder ${[PIXELS, ...config.hidden].join(' -> ')} -> (mu, log var) of size ${config.latent},
-decoder mirrored; ${config.act} activations; log var clamped to [${LOG_VAR_RANGE[0]}, ${LOG_VAR_RANGE[1]}]; ${
+decoder mirrored; ${config.act} activations; log var kept in [${LOG_VAR_RANGE[0]}, ${LOG_VAR_RANGE[1]}] (${LOG_VAR_CLAMP === 'soft' ? 'soft clamp' : 'hard clip'}); ${
     config.recon === 'bce' ? 'Bernoulli likelihood (BCE with logits)' : 'squared error of sigmoid(logits)'
   } summed over pixels;
 KL(q(z|x) || N(0, I)) summed over latent dimensions; loss = recon + beta * KL, averaged over the batch.
-Glorot-uniform weights and zero biases, as in the app (the random numbers themselves differ).
+${INIT === 'glorot' ? 'Glorot-uniform weights and zero biases' : "PyTorch's default nn.Linear init, U(+-1/sqrt(fan_in))"}, as in the app (the random numbers themselves differ);
+the app's optimizer settings and its seeded shuffle, so batches come in the app's order.
+
+Train on the app's own digits and fixed split (for a like-for-like comparison with the app):
+    python ${pytorchScriptFileName(config)} --packed-mnist path/to/static/data/mnist.bin
 
 Run on one device (CUDA if available, else CPU):
     python ${pytorchScriptFileName(config)} --epochs ${epochs}
 Run on N GPUs with DistributedDataParallel (--batch is the global batch, split across processes):
     torchrun --nproc_per_node N ${pytorchScriptFileName(config)} --epochs ${epochs}
-Needs: torch, torchvision (MNIST is downloaded into --data-dir on first use).
+Needs: torch, and torchvision unless --packed-mnist is given (MNIST is downloaded into --data-dir on first use).
 """
 import argparse
 import math
 import os
 import random
+import struct
 
 import torch
 import torch.distributed as dist
 import torch.nn as nn
 import torch.nn.functional as F
 from torch.nn.parallel import DistributedDataParallel as DDP
-from torch.utils.data import DataLoader, TensorDataset
-from torch.utils.data.distributed import DistributedSampler
 
 # --- Settings exported from the app -------------------------------------------
 HIDDEN = [${config.hidden.join(', ')}]
@@ -102,6 +106,10 @@ SEED = ${config.seed}
 EPOCHS = ${epochs}
 LOG_VAR_MIN, LOG_VAR_MAX = ${pyFloat(LOG_VAR_RANGE[0])}, ${pyFloat(LOG_VAR_RANGE[1])}
 PIXELS = ${PIXELS}
+INIT = ${pyString(INIT)}  # "glorot" or "torch" (nn.Linear's default)
+LOG_VAR_CLAMP = ${pyString(LOG_VAR_CLAMP)}  # "soft" (10 * tanh(x / 10), keeps a gradient) or "hard" (clip)
+ADAM_EPS = ${pyFloat(ADAM_EPSILON)}
+RMSPROP_DECAY, RMSPROP_EPS = ${pyFloat(RMSPROP_DECAY)}, ${pyFloat(RMSPROP_EPSILON)}
 
 
 class VAE(nn.Module):
@@ -113,14 +121,19 @@ ${sequential(plan.encoder, 'mu and log var, side by side')}
         self.decoder = nn.Sequential(
 ${sequential(plan.decoder, 'pixel logits')}
         )
-        for module in self.modules():
-            if isinstance(module, nn.Linear):
-                nn.init.xavier_uniform_(module.weight)
-                nn.init.zeros_(module.bias)
+        if INIT == "glorot":
+            for module in self.modules():
+                if isinstance(module, nn.Linear):
+                    nn.init.xavier_uniform_(module.weight)
+                    nn.init.zeros_(module.bias)
+        # else: nn.Linear's own init, U(+-1/sqrt(fan_in)) for weights and biases, which the app copies.
 
     def encode(self, x):
         mu, log_var = self.encoder(x).chunk(2, dim=1)
-        return mu, log_var.clamp(LOG_VAR_MIN, LOG_VAR_MAX)
+        if LOG_VAR_CLAMP == "hard":
+            return mu, log_var.clamp(LOG_VAR_MIN, LOG_VAR_MAX)
+        mid, half = (LOG_VAR_MAX + LOG_VAR_MIN) / 2, (LOG_VAR_MAX - LOG_VAR_MIN) / 2
+        return mu, mid + half * torch.tanh((log_var - mid) / half)
 
     def forward(self, x):
         mu, log_var = self.encode(x)

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { OptimizerName } from '../config/types';
 import type { LayerSnapshot } from '../model/vae';
+import { ADAM_EPSILON } from '../model/training-choices';
 
 /**
  * An optimizer's state as plain arrays: its iteration count and its per-variable
@@ -31,10 +32,19 @@ export interface Checkpoint {
   optimizer: OptimizerState | null;
 }
 
+/**
+ * ADAM_EPSILON, except on a backend whose floats cannot hold it (WebGL with
+ * 16-bit textures reports ε = 1e-4): there its own ε, as tfjs would choose.
+ */
+function adamEpsilon(): number {
+  const floor = tf.backend().epsilon();
+  return floor > ADAM_EPSILON * 10 ? floor : ADAM_EPSILON;
+}
+
 export function makeOptimizer(name: OptimizerName, lr: number): tf.Optimizer {
   switch (name) {
     case 'adam':
-      return tf.train.adam(lr);
+      return tf.train.adam(lr, 0.9, 0.999, adamEpsilon());
     case 'sgd':
       return tf.train.sgd(lr);
     case 'rmsprop':
