@@ -99,3 +99,16 @@ test('two runs with different β are kept, overlaid with legends that name only 
   await expect(items.first().getByTestId('run-name')).toHaveValue('Run 2');
   expect(consoleErrors).toEqual([]);
 });
+
+test('a run still training is kept when a new model replaces it', async ({ page, consoleErrors }) => {
+  await page.goto(URL);
+  await waitReady(page);
+  await page.getByTestId('play').click();
+  await expect.poll(async () => Number(await page.getByTestId('step').textContent()), { timeout: 60_000 }).toBeGreaterThanOrEqual(3);
+  await page.getByTestId('reset').click();
+  await page.getByTestId('confirm-ok').click();
+  await expect(page.getByTestId('run-item')).toHaveCount(1);
+  expect(Number(await page.getByTestId('run-item').getAttribute('data-steps'))).toBeGreaterThanOrEqual(3);
+  await expect(page.getByTestId('run-item')).not.toContainText('training now');
+  expect(consoleErrors).toEqual([]);
+});

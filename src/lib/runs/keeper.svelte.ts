@@ -36,7 +36,7 @@ export class RunKeeper {
   #unavailable = $state<string | null>(null);
   #currentId = $state<string | null>(null);
   /** The client's run the current library id belongs to. */
-  #runKey = '';
+  #runKey = $state('');
   #savedVersion = -1;
   /** The settings in force at the last step: a β changed after pausing belongs to the next run. */
   #trainedQuery = '';
@@ -68,7 +68,7 @@ export class RunKeeper {
   /** Kept runs, newest first. */
   get runs() { return this.#runs; }
   /** The library id of the run being trained now, once it has been kept. */
-  get currentId() { return this.#currentId; }
+  get currentId() { return this.#playground.client.runId === this.#runKey ? this.#currentId : null; }
   get selected() { return this.#selected; }
   /** A notice for the user (a run removed to make room, a failed change). */
   get message() { return this.#message; }
