@@ -80,11 +80,16 @@ test('two runs with different β are kept, overlaid with legends that name only 
   expect(trainRows).toHaveLength(5);
   expect(trainRows.filter((l) => l.includes('"baseline, ""β one"""'))).toHaveLength(3);
 
-  // The names and the list survive a reload.
+  await items.nth(0).getByTestId('run-pin').click();
+  await expect(items.nth(0).getByTestId('run-pin')).toHaveAttribute('aria-pressed', 'true');
+
+  // The names, the pin and the list survive a reload.
   await page.reload();
   await waitReady(page);
   await expect(items).toHaveCount(2);
   await expect(items.nth(1).getByTestId('run-name')).toHaveValue('baseline, "β one"');
+  await expect(items.nth(0).getByTestId('run-pin')).toHaveAttribute('aria-pressed', 'true');
+  await expect(items.nth(1).getByTestId('run-pin')).toHaveAttribute('aria-pressed', 'false');
 
   // Delete asks first; Cancel keeps the run, Delete removes it.
   await items.nth(1).getByRole('button', { name: 'Delete baseline, "β one"' }).click();
