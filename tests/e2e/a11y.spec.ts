@@ -30,6 +30,11 @@ for (const theme of THEMES) {
       await expect(page.getByTestId('test-recon')).not.toHaveText('–'); // the first evaluation is in
       await expect(page.getByTestId('posterior-gap')).toBeVisible();
       found.push(...(await audit(page, 'trained')));
+      // The run is kept in the Runs list; drawn on the chart, its row shows its colour.
+      await expect(page.getByTestId('run-item')).toHaveCount(1);
+      await page.getByTestId('run-overlay').check();
+      await expect(page.getByTestId('loss-chart-points')).toHaveAttribute('data-overlays', '["run 1"]');
+      found.push(...(await audit(page, 'a kept run, overlaid')));
       await page.getByTestId('iwae-k').fill('2');
       await page.getByTestId('evaluate').click();
       await expect(page.getByTestId('test-iwae')).toBeVisible({ timeout: 60_000 });

@@ -26,6 +26,12 @@ test('a 3-value β sweep of a tiny model, 1 epoch each, puts 3 points on the rat
   // More weight on the KL term buys a cheaper code.
   expect(Number(kl[2])).toBeLessThan(Number(kl[0]));
 
+  // Each β became a run of its own in the Runs list, drawn once on the plane (not again as a kept run).
+  await expect(page.getByTestId('run-item')).toHaveCount(3);
+  const names = await page.getByTestId('run-name').evaluateAll((inputs) => inputs.map((input) => (input as HTMLInputElement).value));
+  expect(names.sort()).toEqual(['β = 0.5 (sweep)', 'β = 1 (sweep)', 'β = 4 (sweep)']);
+  await expect(plot).toHaveAttribute('data-points', '3');
+
   // The current model never trained: still step 0, and Play works again.
   expect(await readNumber(page, 'step')).toBe(0);
   await expect(page.getByTestId('play')).toBeEnabled();

@@ -28,6 +28,16 @@ export interface ChartColors {
   grid: string;
   /** Steps whose weights were rolled back. */
   discarded: string;
+  /** One colour per kept run drawn over the current one, in order. */
+  runs: string[];
+}
+
+/** A kept run drawn over the current run: its −ELBO per training step. */
+export interface ChartOverlay {
+  label: string;
+  /** Index into `ChartColors.runs`. */
+  colorIndex: number;
+  points: Point[];
 }
 
 /** The same series the chart shows, in one place so labels and colours stay in sync. */
@@ -41,6 +51,8 @@ const SERIES = [
 ] as const;
 /** After the six series: the total of steps that were rolled back, kept so a spike stays visible. */
 const DISCARDED = SERIES.length;
+/** Kept runs' series come after the current run's. */
+const FIRST_OVERLAY = DISCARDED + 1;
 
 /** Legend text per series: the test total is −ELBO only when the reconstruction is a log-likelihood. */
 function seriesLabels(recon: ReconLoss): string[] {
@@ -57,8 +69,11 @@ export class LossChart {
   private stepsDrawn = 0;
   private evalsDrawn = 0;
   private discardedDrawn = 0;
+  private colors: ChartColors;
+  private overlayColors: number[] = [];
 
   constructor(canvas: HTMLCanvasElement, colors: ChartColors, recon: ReconLoss) {
+    this.colors = colors;
     const labels = seriesLabels(recon);
     const datasets: ChartDataset<'line', Point[]>[] = SERIES.map((s, i) => ({
       label: labels[i],
@@ -125,6 +140,7 @@ export class LossChart {
   }
 
   setColors(colors: ChartColors): void {
+    this.colors = colors;
     SERIES.forEach((s, i) => {
       const ds = this.chart.data.datasets[i];
       ds.borderColor = colors[s.key];
@@ -132,6 +148,10 @@ export class LossChart {
     });
     this.chart.data.datasets[DISCARDED].borderColor = colors.discarded;
     this.chart.data.datasets[DISCARDED].backgroundColor = colors.discarded;
+    this.overlayColors.forEach((index, i) => {
+      const ds = this.chart.data.datasets[FIRST_OVERLAY + i];
+      ds.borderColor = ds.backgroundColor = this.runColor(index);
+    });
     for (const scale of Object.values(this.chart.options.scales ?? {})) {
       if (!scale) continue;
       scale.ticks = { ...scale.ticks, color: colors.text };
@@ -141,6 +161,39 @@ export class LossChart {
     const legend = this.chart.options.plugins?.legend;
     if (legend?.labels) legend.labels.color = colors.text;
     this.chart.update('none');
+  }
+
+  private runColor(index: number): string {
+    const runs = this.colors.runs;
+    return runs.length > 0 ? runs[index % runs.length] : this.colors.text;
+  }
+
+  /** Replaces the kept runs drawn over the current one. */
+  setOverlays(overlays: readonly ChartOverlay[]): void {
+    const sets = this.chart.data.datasets;
+    sets.length = FIRST_OVERLAY;
+    for (const o of overlays) {
+      const color = this.runColor(o.colorIndex);
+      sets.push({
+        label: o.label,
+        data: o.points.slice(), // decimation may swap arrays: the run's own stays untouched
+        yAxisID: 'y',
+        borderColor: color,
+        backgroundColor: color,
+        borderWidth: 2,
+        pointRadius: 0,
+        pointHoverRadius: 4,
+        tension: 0,
+        indexAxis: 'x',
+      });
+    }
+    this.overlayColors = overlays.map((o) => o.colorIndex);
+    this.chart.update('none');
+  }
+
+  /** The legend text of the kept runs now drawn, in order. */
+  overlayLabels(): string[] {
+    return this.chart.data.datasets.slice(FIRST_OVERLAY).map((ds) => ds.label ?? '');
   }
 
   /** Names the series for the reconstruction loss in use. */
@@ -167,7 +220,7 @@ export class LossChart {
   sync(steps: readonly StepMetrics[], evals: readonly EvalMetrics[], discarded: readonly StepMetrics[] = []): void {
     const sets = this.chart.data.datasets;
     if (steps.length < this.stepsDrawn || evals.length < this.evalsDrawn || discarded.length !== this.discardedDrawn) {
-      for (const ds of sets) ds.data = [];
+      for (const ds of sets.slice(0, FIRST_OVERLAY)) ds.data = [];
       this.stepsDrawn = 0;
       this.evalsDrawn = 0;
       sets[DISCARDED].data = discarded.map((s) => ({ x: s.step, y: s.total }));

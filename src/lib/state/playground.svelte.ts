@@ -32,6 +32,8 @@ export class PlaygroundState {
   #urlTimer: ReturnType<typeof setTimeout> | undefined;
   #dataUrl: string;
   #ownsAddressBar: () => boolean;
+  /** Called just before a new model or restored weights replace the current run (it can still be read). */
+  readonly #beforeReplace = new Set<() => void>();
 
   /** `ownsAddressBar` says whether the playground is on screen (the lab keeps its own query). */
   constructor(search: string, dataUrl: string, ownsAddressBar: () => boolean = () => true) {
@@ -48,6 +50,16 @@ export class PlaygroundState {
   get fieldMessages() { return this.#fieldMessages; }
   get confirmRequest() { return this.#confirm; }
   get query(): string { return serializeConfig(this.#config); }
+
+  /** Runs `listener` just before the current run is replaced; returns the unsubscribe. */
+  onBeforeReplace(listener: () => void): () => void {
+    this.#beforeReplace.add(listener);
+    return () => this.#beforeReplace.delete(listener);
+  }
+
+  #runEnding(): void {
+    for (const listener of this.#beforeReplace) listener();
+  }
 
   dismissLinkMessages(): void {
     this.#linkMessages = [];
@@ -151,6 +163,7 @@ export class PlaygroundState {
 
   /** A fresh model from the current config; any earlier run (or loaded weights) is discarded. */
   #startModel(): void {
+    this.#runEnding();
     this.#weightsLoaded = false;
     this.client.start(this.#config, this.#dataUrl);
   }
@@ -201,6 +214,7 @@ export class PlaygroundState {
    */
   async #switchAndRestore(config: PlaygroundConfig, checkpoint: Checkpoint, history?: { steps: StepMetrics[]; evals: EvalMetrics[] }): Promise<void> {
     const rebuild = changedResetKeys(this.#config, config).length > 0;
+    if (!rebuild) this.#runEnding(); // else #startModel says it
     this.#config = config;
     this.#fieldMessages = {};
     this.#linkMessages = [];

@@ -27,6 +27,8 @@ export interface SweptBeta {
   index: number;
   beta: number;
   test: EvalMetrics;
+  /** The link of the run this β trained: the run's settings with this β. */
+  query: string;
 }
 
 /**
@@ -106,10 +108,11 @@ export class SweepState {
 
   #finished(point: SweepPoint, config: PlaygroundConfig): void {
     // A point sent again (the sweep re-ran after a lost GPU context) replaces the earlier one.
-    this.#points = [...this.#points.filter((p) => p.index !== point.index), { index: point.index, beta: point.beta, test: point.test }];
+    const query = serializeConfig({ ...config, beta: point.beta });
+    this.#points = [...this.#points.filter((p) => p.index !== point.index), { index: point.index, beta: point.beta, test: point.test, query }];
     this.onSweepRunFinished?.({
       beta: point.beta,
-      query: serializeConfig({ ...config, beta: point.beta }),
+      query,
       history: packHistory(point.steps, point.evals),
       test: point.test,
     });
