@@ -1,5 +1,6 @@
 import type { EvalMetrics } from '../training/protocol';
 import type { PackedHistory } from '../state/run-history';
+import { openDatabase, requestResult, transactionDone } from '../state/idb';
 
 /**
  * The Runs list: finished or paused runs kept in the browser (IndexedDB) for
@@ -69,21 +70,6 @@ export function overflow(runs: readonly RunSummary[], limit: number, keep: strin
     .slice(0, excess);
 }
 
-function requestResult<T>(request: IDBRequest<T>): Promise<T> {
-  return new Promise((resolve, reject) => {
-    request.onsuccess = () => resolve(request.result);
-    request.onerror = () => reject(request.error ?? new Error('storage request failed'));
-  });
-}
-
-function transactionDone(tx: IDBTransaction): Promise<void> {
-  return new Promise((resolve, reject) => {
-    tx.oncomplete = () => resolve();
-    tx.onabort = () => reject(tx.error ?? new DOMException('the change was aborted', 'AbortError'));
-    tx.onerror = () => reject(tx.error ?? new Error('the change failed'));
-  });
-}
-
 export class RunLibrary {
   readonly #db: IDBDatabase;
 
@@ -93,16 +79,7 @@ export class RunLibrary {
 
   /** Throws when the browser offers no usable IndexedDB (missing, blocked, private mode). */
   static async open(factory: IDBFactory | undefined = globalThis.indexedDB): Promise<RunLibrary> {
-    if (!factory) throw new DOMException('IndexedDB is not available', 'NotSupportedError');
-    const request = factory.open(DB_NAME, DB_VERSION);
-    request.onupgradeneeded = () => {
-      const db = request.result;
-      if (!db.objectStoreNames.contains(RUNS)) db.createObjectStore(RUNS, { keyPath: 'id' });
-      if (!db.objectStoreNames.contains(HISTORIES)) db.createObjectStore(HISTORIES, { keyPath: 'id' });
-    };
-    const db = await requestResult(request);
-    db.onversionchange = () => db.close();
-    return new RunLibrary(db);
+    return new RunLibrary(await openDatabase(DB_NAME, DB_VERSION, [RUNS, HISTORIES], factory));
   }
 
   /** Every kept run, newest first, without histories. */

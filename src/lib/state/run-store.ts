@@ -1,5 +1,6 @@
 import type { Checkpoint } from '../training/checkpoint';
 import type { PackedHistory } from './run-history';
+import { openDatabase, requestResult, transactionDone } from './idb';
 
 /**
  * Saved runs in IndexedDB. Knows nothing of Svelte or the page: it stores and
@@ -39,22 +40,6 @@ export function storageFailure(error: unknown): StorageFailure {
   return name === 'QuotaExceededError' ? 'full' : 'unavailable';
 }
 
-function requestResult<T>(request: IDBRequest<T>): Promise<T> {
-  return new Promise((resolve, reject) => {
-    request.onsuccess = () => resolve(request.result);
-    request.onerror = () => reject(request.error ?? new Error('storage request failed'));
-  });
-}
-
-/** Settles when the transaction commits (or fails: an abort undoes all of it). */
-function transactionDone(tx: IDBTransaction): Promise<void> {
-  return new Promise((resolve, reject) => {
-    tx.oncomplete = () => resolve();
-    tx.onabort = () => reject(tx.error ?? new DOMException('the save was aborted', 'AbortError'));
-    tx.onerror = () => reject(tx.error ?? new Error('the save failed'));
-  });
-}
-
 export class RunStore {
   readonly #db: IDBDatabase;
 
@@ -64,17 +49,7 @@ export class RunStore {
 
   /** Throws when the browser offers no usable IndexedDB (missing, blocked, private mode). */
   static async open(factory: IDBFactory | undefined = globalThis.indexedDB): Promise<RunStore> {
-    if (!factory) throw new DOMException('IndexedDB is not available', 'NotSupportedError');
-    const request = factory.open(DB_NAME, DB_VERSION);
-    request.onupgradeneeded = () => {
-      const db = request.result;
-      if (!db.objectStoreNames.contains(SUMMARIES)) db.createObjectStore(SUMMARIES, { keyPath: 'id' });
-      if (!db.objectStoreNames.contains(RUNS)) db.createObjectStore(RUNS, { keyPath: 'id' });
-    };
-    const db = await requestResult(request);
-    // Another tab of a newer version may need the database: let it.
-    db.onversionchange = () => db.close();
-    return new RunStore(db);
+    return new RunStore(await openDatabase(DB_NAME, DB_VERSION, [SUMMARIES, RUNS], factory));
   }
 
   async put(run: SavedRun): Promise<void> {
