@@ -120,7 +120,8 @@ export class RunLibrary {
     const record: RunSummary = {
       id,
       name: old?.name ?? run.name ?? nextRunName(all.map((r) => r.name)),
-      createdAt: old?.createdAt ?? now,
+      // Strictly after every kept run, so "oldest" is well defined even for runs kept within one millisecond.
+      createdAt: old?.createdAt ?? Math.max(now, ...all.map((r) => r.createdAt + 1)),
       updatedAt: now,
       query: run.query,
       steps: run.history.step.length > 0 ? run.history.step[run.history.step.length - 1] : 0,
