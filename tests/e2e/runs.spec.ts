@@ -117,3 +117,25 @@ test('a run still training is kept when a new model replaces it', async ({ page,
   await expect(page.getByTestId('run-item')).not.toContainText('training now');
   expect(consoleErrors).toEqual([]);
 });
+
+test('a run resumed after a reload goes on as the same entry of the Runs list, not a second one', async ({ page, consoleErrors }) => {
+  await page.goto(URL);
+  await waitReady(page);
+  await trainSteps(page, 3);
+  const item = page.getByTestId('run-item');
+  await expect(item).toHaveCount(1);
+  await expect(item).toHaveAttribute('data-steps', '3');
+  const id = await item.getAttribute('data-id');
+  // The autosave has this step too before the reload.
+  await expect(page.getByTestId('autosave-status')).toHaveAttribute('data-step', '3', { timeout: 30_000 });
+
+  await page.reload();
+  await waitReady(page);
+  await page.getByRole('button', { name: /^Resume/ }).click();
+  await expect(page.getByTestId('step')).toHaveText('3', { timeout: 60_000 });
+  await trainSteps(page, 2);
+  await expect(item).toHaveCount(1);
+  await expect(item).toHaveAttribute('data-steps', '5');
+  await expect(item).toHaveAttribute('data-id', id!);
+  expect(consoleErrors).toEqual([]);
+});

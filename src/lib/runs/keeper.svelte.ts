@@ -146,6 +146,13 @@ export class RunKeeper {
     }
   }
 
+  /** The run now in the client (one just resumed after a reload) continues the entry `id` instead of starting another. */
+  continueAs(id: string): void {
+    this.#runKey = this.#playground.client.runId;
+    this.#currentId = id;
+    this.#savedVersion = -1;
+  }
+
   /** Keeps the current run now if it changed since it was last kept. */
   keepNow(): void {
     clearTimeout(this.#timer);

@@ -17,6 +17,12 @@ const STORAGE_MESSAGES: Record<StorageFailure, string> = {
   full: 'The browser’s storage for this site is full, so the run could not be saved and saving has stopped for this page. Training is not affected.',
 };
 
+/** The Runs list's side of a saved run: which entry it is kept as, and continuing that entry after a resume. */
+export interface RunsEntry {
+  readonly currentId: string | null;
+  continueAs(id: string): void;
+}
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
@@ -26,6 +32,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  */
 export class RunAutosave {
   readonly #playground: PlaygroundState;
+  readonly #runs: RunsEntry | null;
   readonly #id = newPageId();
   readonly #store: Promise<RunStore | null>;
   /** Writes the run from a worker: serializing megabytes of weights here would stall the page. */
@@ -44,8 +51,9 @@ export class RunAutosave {
   #timer: ReturnType<typeof setInterval>;
   #stopEffects: () => void;
 
-  constructor(playground: PlaygroundState) {
+  constructor(playground: PlaygroundState, runs: RunsEntry | null = null) {
     this.#playground = playground;
+    this.#runs = runs;
     holdPresence(this.#id);
     this.#store = this.#open();
     this.#timer = setInterval(() => void this.save(), SAVE_EVERY_MS);
@@ -118,6 +126,7 @@ export class RunAutosave {
         step: checkpoint.step,
         epoch: client.stepsPerEpoch > 0 ? Math.floor(checkpoint.step / client.stepsPerEpoch) : client.epoch,
         query,
+        libraryId: this.#runs?.currentId ?? null,
         checkpoint,
         history: packHistory(steps, evals),
       };
@@ -173,6 +182,8 @@ export class RunAutosave {
       const problem = packedHistoryProblem(run.history);
       if (problem) throw new Error(problem);
       if (!(await this.#playground.resumeRun(run.query, run.checkpoint, unpackHistory(run.history)))) return;
+      // The Runs list goes on with the entry the run was kept as, instead of listing it twice.
+      if (run.libraryId) this.#runs?.continueAs(run.libraryId);
       this.#offer = null;
       this.#adopted = run.id;
       this.#savedVersion = '';

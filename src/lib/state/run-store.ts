@@ -25,6 +25,8 @@ export interface SavedRunSummary {
   epoch: number;
   /** The run's settings as a playground link query (read back with the link rules). */
   query: string;
+  /** The Runs-list entry this run is kept as, so a resumed run goes on updating it. */
+  libraryId?: string | null;
 }
 
 export interface SavedRun extends SavedRunSummary {
