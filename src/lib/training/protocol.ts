@@ -1,6 +1,7 @@
 import type { PlaygroundConfig } from '../config/types';
 import type { LayerSnapshot } from '../model/vae';
 import type { Checkpoint } from './checkpoint';
+import type { TrainingData } from './dataset';
 import type { IwaeEstimate } from './iwae';
 import type { GridWindow, PosteriorGrid } from './posterior';
 import type { LiveSettings } from './trainer';
@@ -66,7 +67,9 @@ export type ToWorker =
    */
   | { type: 'evaluate'; requestId: number; k: number }
   /** Stops an evaluation under way (it fails with “cancelled”); nothing happens if none is. */
-  | { type: 'cancel-evaluate' };
+  | { type: 'cancel-evaluate' }
+  /** Uploaded images, already split: the data set named `custom` from the next `init` on. */
+  | { type: 'custom-data'; data: TrainingData };
 
 export type WorkerRequest = Extract<ToWorker, { requestId: number }>;
 
