@@ -1,4 +1,5 @@
-import { test, expect, readNumber, trainSteps, waitReady } from './fixtures';
+import { readFileSync } from 'node:fs';
+import { test, expect, decodedPixelsHex, readNumber, trainSteps, waitReady } from './fixtures';
 import { CORRUPT_ZIP, RAGGED_CSV, drawnPngs } from './upload-files';
 
 test('40 uploaded PNGs: previewed, counted, split 32/8 with the seed, trained on; the scatter shows the 8 test codes', async ({ page, consoleErrors }) => {
@@ -61,4 +62,35 @@ test('a link asking for uploaded data opens on MNIST and says why', async ({ pag
   await expect(page.locator('select[name="data"] option[value="custom"]')).toHaveCount(0);
   await waitReady(page);
   await expect(page.getByTestId('latent-pad')).toHaveAttribute('data-points', '2000');
+});
+
+test('an uploaded set is kept with the run: a model file records it, and a reload resumes on it', async ({ page, consoleErrors }) => {
+  await page.goto('./?backend=cpu&hidden=64&batch=16');
+  await waitReady(page);
+  await page.getByTestId('data-upload').setInputFiles(await drawnPngs(page, 40));
+  await page.getByTestId('data-use').click();
+  await waitReady(page);
+  await expect(page.getByTestId('latent-pad')).toHaveAttribute('data-points', '8');
+  await trainSteps(page, 3);
+  await expect(page.getByTestId('autosave-status')).toHaveAttribute('data-step', '3', { timeout: 30_000 });
+  const pixels = await decodedPixelsHex(page);
+
+  // The model file says what it was trained on.
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-model').click()]);
+  expect(download.suggestedFilename()).toMatch(/^vae-custom-/);
+  expect(JSON.parse(readFileSync(await download.path(), 'utf8')).config.data).toBe('custom');
+
+  await page.reload();
+  // The address bar's data=custom cannot bring the images back by itself: MNIST, and a message.
+  await expect(page.getByTestId('config-messages')).toHaveText(/cannot travel in a link/);
+  await waitReady(page);
+  await expect(page.getByTestId('resume-offer')).toContainText('your own images');
+  await page.getByRole('button', { name: /^Resume/ }).click();
+  await expect(page.getByTestId('step')).toHaveText('3', { timeout: 60_000 });
+  await expect(page.getByTestId('data-summary')).toHaveText('Training on: 40 images in 2 classes: 32 train, 8 test (bar, ring)');
+  await expect(page.locator('select[name="data"]')).toHaveValue('custom');
+  await expect(page.getByTestId('latent-pad')).toHaveAttribute('data-points', '8');
+  await expect.poll(() => decodedPixelsHex(page), { timeout: 30_000 }).toBe(pixels);
+  await trainSteps(page, 1);
+  expect(consoleErrors).toEqual([]);
 });

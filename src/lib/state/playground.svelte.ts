@@ -218,15 +218,18 @@ export class PlaygroundState {
    * state, step and metric history. Asks first if the current model has
    * progress. Resolves false if cancelled; throws if the run cannot be used.
    */
-  async resumeRun(query: string, checkpoint: Checkpoint, history: { steps: StepMetrics[]; evals: EvalMetrics[] }): Promise<boolean> {
+  async resumeRun(query: string, checkpoint: Checkpoint, history: { steps: StepMetrics[]; evals: EvalMetrics[] }, upload: CustomSet | null = null): Promise<boolean> {
     const { config, messages } = parseConfig(query);
     if (messages.length > 0) throw new Error(`its settings are no longer valid (${messages[0].text})`);
-    if (config.data === 'custom' && !this.#custom) throw new Error(NO_UPLOAD);
+    if (config.data === 'custom' && !upload && !this.#custom) throw new Error(NO_UPLOAD);
     if (this.hasProgress) {
       const ok = await this.ask('Resume the saved run?', `The current model (step ${this.client.step}) will be replaced by the saved run (step ${checkpoint.step}).`, 'Resume');
       if (!ok) return false;
     }
-    await this.#switchAndRestore(config, checkpoint, history);
+    // A model in place on other uploaded images with the same settings is rebuilt on the run's own.
+    const otherImages = config.data === 'custom' && upload !== null && upload.id !== this.#custom?.id;
+    if (config.data === 'custom' && upload) this.#custom = upload;
+    await this.#switchAndRestore(config, checkpoint, history, otherImages);
     return true;
   }
 
@@ -235,8 +238,8 @@ export class PlaygroundState {
    * setting differs (else pausing and applying the live settings), then
    * continues from `checkpoint` with `history` as the run's curve.
    */
-  async #switchAndRestore(config: PlaygroundConfig, checkpoint: Checkpoint, history?: { steps: StepMetrics[]; evals: EvalMetrics[] }): Promise<void> {
-    const rebuild = changedResetKeys(this.#config, config).length > 0;
+  async #switchAndRestore(config: PlaygroundConfig, checkpoint: Checkpoint, history?: { steps: StepMetrics[]; evals: EvalMetrics[] }, forceRebuild = false): Promise<void> {
+    const rebuild = forceRebuild || changedResetKeys(this.#config, config).length > 0;
     this.#config = config;
     this.#fieldMessages = {};
     this.#linkMessages = [];

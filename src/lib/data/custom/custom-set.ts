@@ -1,9 +1,11 @@
 import type { TrainingData } from '../../training/dataset';
-import { PIXELS } from '../pack';
+import { fnv1a, PIXELS } from '../pack';
 import { seededPermutation } from '../rng';
 
 /** An uploaded image set before its split: count × 784 values in [0, 1], a label per image. */
 export interface CustomSet {
+  /** Names the content (see customSetId): a saved run refers to its set by it. */
+  id: string;
   count: number;
   images: Float32Array;
   labels: Uint8Array;
@@ -13,6 +15,14 @@ export interface CustomSet {
 }
 
 export const TEST_SHARE = 0.2;
+
+/** An id from the set's content: the same images, labels and class names give the same id. */
+export function customSetId(set: Omit<CustomSet, 'id' | 'source'>): string {
+  const images = fnv1a(new Uint8Array(set.images.buffer, set.images.byteOffset, set.images.byteLength));
+  const labels = fnv1a(set.labels);
+  const names = fnv1a(new TextEncoder().encode(set.classNames.join('\n')));
+  return [set.count, images, labels, names].map((n) => n.toString(16)).join('-');
+}
 
 /** Test images in a set of `count`: a fifth, rounded, and at least one. */
 export function testCountFor(count: number): number {

@@ -1,7 +1,7 @@
 import { PIXELS } from '../pack';
 import { UPLOAD_CAPS, megabytes } from './caps';
 import { convertRgba } from './convert';
-import type { CustomSet } from './custom-set';
+import { customSetId, type CustomSet } from './custom-set';
 import { parseCsv, type CsvPoints } from './csv';
 import { isImageName, LabelTable, looseLabels, zipLabel } from './labels';
 import { UploadError, type UploadProblem } from './problem';
@@ -79,7 +79,7 @@ export async function readUpload(files: readonly InputFile[], invert: boolean, d
       progress('reading', i, files.length);
       const data = await f.bytes();
       if (isZip(f.name)) {
-        for (const entry of readZip(data, f.name, (done, total) => progress('unzipping', done, total))) {
+        for (const entry of readZip(data, f.name, { onProgress: (done, total) => progress('unzipping', done, total) })) {
           pending.push({ file: `${f.name}/${entry.path}`, label: zipLabel(entry.path), bytes: entry.bytes });
         }
       } else {
@@ -101,7 +101,8 @@ async function fromCsv(file: InputFile): Promise<UploadResult> {
   return checkedSet({ count: data.count, images: data.images, labels: data.labels, classNames: data.classNames, source: file.name });
 }
 
-function checkedSet(set: CustomSet): UploadResult {
+function checkedSet(content: Omit<CustomSet, 'id'>): UploadResult {
+  const set = { ...content, id: customSetId(content) };
   if (set.count < UPLOAD_CAPS.minImages) {
     return { kind: 'failed', problems: [{ file: set.source, message: `holds ${set.count} ${set.count === 1 ? 'image' : 'images'}; a set needs at least ${UPLOAD_CAPS.minImages}` }] };
   }

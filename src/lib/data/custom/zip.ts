@@ -15,8 +15,15 @@ interface Declared {
   originalSize: number;
 }
 
-/** Compressed bytes fed to the inflater at a time: one push can unpack at most ~1,000× this. */
-const CHUNK = 64 * 1024;
+/** Compressed bytes fed to the inflater at a time: one push can unpack at most ~1,000× this (16 MB). */
+const CHUNK = 16 * 1024;
+
+export interface ZipHooks {
+  /** Images unpacked of all. */
+  onProgress?: (done: number, total: number) => void;
+  /** Bytes just unpacked (tests check a bomb is stopped early with it). */
+  onInflate?: (bytes: number) => void;
+}
 
 /**
  * Lists a zip's entries from its central directory, without unpacking
@@ -43,9 +50,9 @@ function centralDirectory(bytes: Uint8Array, file: string): Declared[] {
  * hidden files zip tools add. Refuses, before unpacking anything, a zip with
  * too many entries or whose entries claim more than the caps; while
  * unpacking, stops at once when an entry turns out larger than it claimed
- * (a zip bomb) or the total passes the cap. `onProgress` hears entries done.
+ * (a zip bomb) or the total passes the cap.
  */
-export function readZip(bytes: Uint8Array, file: string, onProgress: (done: number, total: number) => void = () => {}): ZipEntry[] {
+export function readZip(bytes: Uint8Array, file: string, { onProgress, onInflate }: ZipHooks = {}): ZipEntry[] {
   const fail = (message: string): never => {
     throw new UploadError({ file, message });
   };
@@ -75,6 +82,7 @@ export function readZip(bytes: Uint8Array, file: string, onProgress: (done: numb
         problem = `${entry.name} could not be unpacked (${error.message})`;
         return;
       }
+      onInflate?.(chunk.length);
       size += chunk.length;
       total += chunk.length;
       if (size > d.originalSize || total > UPLOAD_CAPS.maxInflatedBytes) {
@@ -95,7 +103,7 @@ export function readZip(bytes: Uint8Array, file: string, onProgress: (done: numb
           at += p.length;
         }
         out.push({ path: entry.name, bytes: joined });
-        onProgress(out.length, wanted.size);
+        onProgress?.(out.length, wanted.size);
       }
     };
     entry.start();
