@@ -24,6 +24,7 @@ test('40 uploaded PNGs: previewed, counted, split 32/8 with the seed, trained on
   await expect(page.getByTestId('test-recon')).not.toHaveText('–');
   expect(await readNumber(page, 'test-recon')).toBeGreaterThan(0);
   await expect(pad).toHaveAttribute('data-points', '8');
+  await expect(page.locator('label[for="probe-input"]')).toHaveText('Test image # (0–7)');
 
   // The set cannot travel in a link: Copy link says so and writes MNIST in its place.
   await expect(page).toHaveURL(/data=custom/);
@@ -79,6 +80,15 @@ test('an uploaded set is kept with the run: a model file records it, and a reloa
   const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-model').click()]);
   expect(download.suggestedFilename()).toMatch(/^vae-custom-/);
   expect(JSON.parse(readFileSync(await download.path(), 'utf8')).config.data).toBe('custom');
+
+  // Another page, without the images, refuses to load that model and says why.
+  const other = await page.context().newPage();
+  await other.goto('./?backend=cpu&hidden=64&batch=16');
+  await waitReady(other);
+  await other.getByTestId('import-model').setInputFiles(await download.path());
+  await expect(other.getByText(/was not loaded\. The model could not be loaded: it was trained on uploaded images, which this tab does not have/)).toBeVisible();
+  await expect(other.locator('select[name="data"]')).toHaveValue('mnist');
+  await other.close();
 
   await page.reload();
   // The address bar's data=custom cannot bring the images back by itself: MNIST, and a message.
