@@ -2,6 +2,7 @@ import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
 import { test, expect, trainSteps, waitReady } from './fixtures';
 import { PANELS } from '../../src/lib/learn/url';
+import { CORRUPT_ZIP, drawnPngs } from './upload-files';
 
 const THEMES = ['light', 'dark'] as const;
 const WIDTHS = [1280, 390] as const;
@@ -88,4 +89,20 @@ for (const theme of THEMES) {
     await expect(page.getByRole('button', { name: /^Resume/ })).toBeVisible({ timeout: 30_000 });
     expect(await audit(page, `${theme} resume offer`)).toEqual([]);
   });
+}
+
+for (const theme of THEMES) {
+  for (const width of WIDTHS) {
+    test(`"Your data" passes axe: a read set's preview, then errors, ${theme}, ${width} px`, async ({ page }) => {
+      await open(page, './?hidden=32&batch=32&backend=cpu', theme, width);
+      await waitReady(page);
+      await page.getByTestId('data-upload').setInputFiles(await drawnPngs(page, 12));
+      await expect(page.getByTestId('data-summary')).toBeVisible();
+      const found = await audit(page, 'preview');
+      await page.getByTestId('data-upload').setInputFiles([CORRUPT_ZIP]);
+      await expect(page.getByTestId('data-errors')).toBeVisible();
+      found.push(...(await audit(page, 'errors')));
+      expect(found).toEqual([]);
+    });
+  }
 }

@@ -36,6 +36,8 @@ export interface EnumField extends FieldText {
   kind: 'enum';
   default: string;
   options: readonly string[];
+  /** How an option reads in its control, where not as in the link. */
+  optionLabels?: Readonly<Record<string, string>>;
 }
 
 /** A list of whole numbers, each within [min, max]. */
@@ -61,7 +63,8 @@ export const SCHEMA: readonly FieldSpec[] = Object.freeze([
   {
     key: 'data', kind: 'enum', default: DEFAULT_CONFIG.data, options: DATASETS,
     label: 'Dataset',
-    help: 'MNIST handwritten digits, or simple synthetic shapes generated in the browser.',
+    optionLabels: { custom: 'your images' },
+    help: 'MNIST handwritten digits, simple synthetic shapes generated in the browser, or your own images (below).',
   },
   {
     key: 'hidden', kind: 'intList', default: DEFAULT_CONFIG.hidden,

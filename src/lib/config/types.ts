@@ -12,8 +12,11 @@ export type OptimizerName = (typeof OPTIMIZERS)[number];
 export const BACKENDS = ['auto', 'webgl', 'wasm', 'cpu'] as const;
 export type BackendChoice = (typeof BACKENDS)[number];
 
-/** `mnist`: the real digits; `shapes`: seeded synthetic 28×28 shapes generated in the app. */
-export const DATASETS = ['mnist', 'shapes'] as const;
+/**
+ * `mnist`: the real digits; `shapes`: seeded synthetic 28×28 shapes generated in the app;
+ * `custom`: images uploaded in this tab (they cannot travel in a link: see PlaygroundState).
+ */
+export const DATASETS = ['mnist', 'shapes', 'custom'] as const;
 export type DatasetName = (typeof DATASETS)[number];
 
 export interface PlaygroundConfig {

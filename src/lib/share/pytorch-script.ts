@@ -57,7 +57,9 @@ export function pytorchScript(config: PlaygroundConfig, options: ScriptOptions =
   const shapesNote =
     config.data === 'shapes'
       ? '\nNote: this configuration used the app\'s synthetic shapes, which are generated in the browser;\nthis script trains on MNIST instead.\n'
-      : '';
+      : config.data === 'custom'
+        ? '\nNote: this configuration trained on images uploaded in the browser, which stay there;\nthis script trains on MNIST instead.\n'
+        : '';
   const header = `#!/usr/bin/env python3
 """VAE Playground export: trains the same VAE as the app's configuration on MNIST.
 

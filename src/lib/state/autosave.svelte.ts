@@ -110,6 +110,8 @@ export class RunAutosave {
       if (!store) return;
       const runId = client.runId;
       const query = this.#playground.query;
+      // Uploaded images go with the run (stored once, by content id), so a reload resumes on them.
+      const upload = this.#playground.config.data === 'custom' ? this.#playground.customSet : null;
       // A worker that cannot answer now (a model being built, a lost device) is asked again next time.
       const checkpoint = await client.requestSnapshot(true).catch(() => null);
       if (!checkpoint) return;
@@ -129,6 +131,7 @@ export class RunAutosave {
         libraryId: this.#runs?.currentId ?? null,
         checkpoint,
         history: packHistory(steps, evals),
+        ...(upload ? { uploadId: upload.id, ...((await store.hasUpload(upload.id)) ? {} : { upload }) } : {}),
       };
       await this.#writer.put(record, await this.#spared());
       try {
@@ -181,7 +184,7 @@ export class RunAutosave {
       if (!run) throw new Error('it is no longer in the browser’s storage');
       const problem = packedHistoryProblem(run.history);
       if (problem) throw new Error(problem);
-      if (!(await this.#playground.resumeRun(run.query, run.checkpoint, unpackHistory(run.history)))) return;
+      if (!(await this.#playground.resumeRun(run.query, run.checkpoint, unpackHistory(run.history), run.upload ?? null))) return;
       // The Runs list goes on with the entry the run was kept as, instead of listing it twice.
       if (run.libraryId) this.#runs?.continueAs(run.libraryId);
       this.#offer = null;

@@ -8,6 +8,11 @@ import type { Checkpoint } from '../training/checkpoint';
 import type { EvalMetrics, StepMetrics } from '../training/protocol';
 import { whenModelReady } from './model-ready.svelte';
 import { SweepState } from '../sweep/sweep.svelte';
+import { splitCustom, type CustomSet } from '../data/custom/custom-set';
+import { withoutUpload } from '../data/custom/link';
+
+/** Said when uploaded images are asked for and this tab has none. */
+const NO_UPLOAD = 'it was trained on uploaded images, which this tab does not have: add the same files under “Your data” first';
 
 const URL_DEBOUNCE_MS = 250;
 
@@ -29,6 +34,8 @@ export class PlaygroundState {
   #confirm = $state.raw<ConfirmRequest | null>(null);
   /** Weights loaded from a file count as progress even at step 0. */
   #weightsLoaded = $state(false);
+  /** Images uploaded in this tab (the `custom` dataset), before their split; never in a link. */
+  #custom = $state.raw<CustomSet | null>(null);
   #urlTimer: ReturnType<typeof setTimeout> | undefined;
   #dataUrl: string;
   #ownsAddressBar: () => boolean;
@@ -38,7 +45,7 @@ export class PlaygroundState {
   /** `ownsAddressBar` says whether the playground is on screen (the lab keeps its own query). */
   constructor(search: string, dataUrl: string, ownsAddressBar: () => boolean = () => true) {
     this.#ownsAddressBar = ownsAddressBar;
-    const { config, messages } = parseConfig(search);
+    const { config, messages } = withoutUpload(parseConfig(search), false);
     this.#config = config;
     this.#linkMessages = messages;
     this.#dataUrl = dataUrl;
@@ -50,6 +57,27 @@ export class PlaygroundState {
   get fieldMessages() { return this.#fieldMessages; }
   get confirmRequest() { return this.#confirm; }
   get query(): string { return serializeConfig(this.#config); }
+  /** The uploaded set in this tab, if any (whether or not it is the dataset in force). */
+  get customSet(): CustomSet | null { return this.#custom; }
+
+  /**
+   * Trains on uploaded images: a fresh model on them, split 80/20 with the
+   * seed. Asks first if training would be lost; resolves false if cancelled.
+   */
+  async useCustomSet(set: CustomSet): Promise<boolean> {
+    if (this.hasProgress) {
+      const ok = await this.ask('Train on your images?', `A new model is built on your ${set.count} images. The current one (step ${this.client.step}) will be discarded.`, 'Discard and train');
+      if (!ok) return false;
+    }
+    this.#custom = set;
+    this.#config = { ...this.#config, data: 'custom' };
+    const { data: _dropped, ...rest } = this.#fieldMessages;
+    this.#fieldMessages = rest;
+    this.#linkMessages = this.#linkMessages.filter((m) => m.key !== 'data');
+    this.#startModel();
+    this.#scheduleUrlUpdate();
+    return true;
+  }
 
   /** Runs `listener` just before the current run is replaced; returns the unsubscribe. */
   onBeforeReplace(listener: () => void): () => void {
@@ -91,6 +119,11 @@ export class PlaygroundState {
    * Returns the value now in force, so the control can show it.
    */
   async setField(key: ConfigKey, raw: string): Promise<void> {
+    if (key === 'data' && raw === 'custom' && !this.#custom) {
+      this.#fieldMessages = { ...this.#fieldMessages, data: 'Add your own images under “Your data” first.' };
+      this.#config = { ...this.#config }; // the control shows the dataset still in force
+      return;
+    }
     const checked = validateValue(key, raw);
     const value = checked.ok ? checked.value : checked.fallback;
     const messages = { ...this.#fieldMessages };
@@ -144,7 +177,7 @@ export class PlaygroundState {
       const ok = await this.ask('Open this configuration?', `The current model (step ${this.client.step}) will be discarded.`, 'Discard and open');
       if (!ok) return false;
     }
-    const { config, messages } = parseConfig(search);
+    const { config, messages } = withoutUpload(parseConfig(search), this.#custom !== null);
     this.#config = config;
     this.#linkMessages = messages;
     this.#fieldMessages = {};
@@ -165,6 +198,10 @@ export class PlaygroundState {
   #startModel(): void {
     this.#runEnding();
     this.#weightsLoaded = false;
+    if (this.#config.data === 'custom') {
+      if (this.#custom) this.client.setCustomData(splitCustom(this.#custom, this.#config.seed));
+      else this.#config = { ...this.#config, data: 'mnist' };
+    }
     this.client.start(this.#config, this.#dataUrl);
   }
 
@@ -175,6 +212,7 @@ export class PlaygroundState {
    * not the model. Asks before replacing anything. Resolves false if cancelled.
    */
   async importModel(model: ModelFile): Promise<boolean> {
+    if (model.config.data === 'custom' && !this.#custom) throw new Error(NO_UPLOAD);
     const config: PlaygroundConfig = { ...model.config, hidden: [...model.config.hidden], backend: this.#config.backend };
     const rebuild = changedResetKeys(this.#config, config);
     if (rebuild.length > 0 || this.hasProgress) {
@@ -196,14 +234,18 @@ export class PlaygroundState {
    * state, step and metric history. Asks first if the current model has
    * progress. Resolves false if cancelled; throws if the run cannot be used.
    */
-  async resumeRun(query: string, checkpoint: Checkpoint, history: { steps: StepMetrics[]; evals: EvalMetrics[] }): Promise<boolean> {
+  async resumeRun(query: string, checkpoint: Checkpoint, history: { steps: StepMetrics[]; evals: EvalMetrics[] }, upload: CustomSet | null = null): Promise<boolean> {
     const { config, messages } = parseConfig(query);
     if (messages.length > 0) throw new Error(`its settings are no longer valid (${messages[0].text})`);
+    if (config.data === 'custom' && !upload && !this.#custom) throw new Error(NO_UPLOAD);
     if (this.hasProgress) {
       const ok = await this.ask('Resume the saved run?', `The current model (step ${this.client.step}) will be replaced by the saved run (step ${checkpoint.step}).`, 'Resume');
       if (!ok) return false;
     }
-    await this.#switchAndRestore(config, checkpoint, history);
+    // A model in place on other uploaded images with the same settings is rebuilt on the run's own.
+    const otherImages = config.data === 'custom' && upload !== null && upload.id !== this.#custom?.id;
+    if (config.data === 'custom' && upload) this.#custom = upload;
+    await this.#switchAndRestore(config, checkpoint, history, otherImages);
     return true;
   }
 
@@ -212,8 +254,8 @@ export class PlaygroundState {
    * setting differs (else pausing and applying the live settings), then
    * continues from `checkpoint` with `history` as the run's curve.
    */
-  async #switchAndRestore(config: PlaygroundConfig, checkpoint: Checkpoint, history?: { steps: StepMetrics[]; evals: EvalMetrics[] }): Promise<void> {
-    const rebuild = changedResetKeys(this.#config, config).length > 0;
+  async #switchAndRestore(config: PlaygroundConfig, checkpoint: Checkpoint, history?: { steps: StepMetrics[]; evals: EvalMetrics[] }, forceRebuild = false): Promise<void> {
+    const rebuild = forceRebuild || changedResetKeys(this.#config, config).length > 0;
     if (!rebuild) this.#runEnding(); // else #startModel says it
     this.#config = config;
     this.#fieldMessages = {};

@@ -1,4 +1,5 @@
 import type { Checkpoint } from '../training/checkpoint';
+import type { CustomSet } from '../data/custom/custom-set';
 import type { PackedHistory } from './run-history';
 import { openDatabase, requestResult, transactionDone } from './idb';
 
@@ -10,11 +11,14 @@ import { openDatabase, requestResult, transactionDone } from './idb';
  */
 
 const DB_NAME = 'vae-playground';
-const DB_VERSION = 1;
+/** 2: uploaded image sets, kept once for the runs trained on them. */
+const DB_VERSION = 2;
 /** Small listing records, read without cloning megabytes of weights. */
 const SUMMARIES = 'summaries';
 /** The weights, optimizer state and history. */
 const RUNS = 'runs';
+/** Uploaded image sets by content id; a run names its set, so a set is stored once however often the run is saved. */
+const UPLOADS = 'uploads';
 
 export interface SavedRunSummary {
   /** The id of the page that wrote it. */
@@ -27,11 +31,15 @@ export interface SavedRunSummary {
   query: string;
   /** The Runs-list entry this run is kept as, so a resumed run goes on updating it. */
   libraryId?: string | null;
+  /** The uploaded set the run trains on (dataset `custom`), by id. */
+  uploadId?: string;
 }
 
 export interface SavedRun extends SavedRunSummary {
   checkpoint: Checkpoint;
   history: PackedHistory;
+  /** On writing: the set named by `uploadId`, if it is not stored yet. On reading: the stored set. */
+  upload?: CustomSet;
 }
 
 /** What went wrong with storage, in the two kinds the page explains differently. */
@@ -51,16 +59,23 @@ export class RunStore {
 
   /** Throws when the browser offers no usable IndexedDB (missing, blocked, private mode). */
   static async open(factory: IDBFactory | undefined = globalThis.indexedDB): Promise<RunStore> {
-    return new RunStore(await openDatabase(DB_NAME, DB_VERSION, [SUMMARIES, RUNS], factory));
+    return new RunStore(await openDatabase(DB_NAME, DB_VERSION, [SUMMARIES, RUNS, UPLOADS], factory));
   }
 
   async put(run: SavedRun): Promise<void> {
-    const { checkpoint, history, ...summary } = run;
-    const tx = this.#db.transaction([SUMMARIES, RUNS], 'readwrite');
+    const { checkpoint, history, upload, ...summary } = run;
+    const tx = this.#db.transaction([SUMMARIES, RUNS, UPLOADS], 'readwrite');
     const done = transactionDone(tx);
     tx.objectStore(SUMMARIES).put(summary);
     tx.objectStore(RUNS).put({ id: run.id, checkpoint, history });
+    if (upload) tx.objectStore(UPLOADS).put(upload);
     await done;
+  }
+
+  /** Whether the set with this id is stored. */
+  async hasUpload(id: string): Promise<boolean> {
+    const tx = this.#db.transaction(UPLOADS, 'readonly');
+    return (await requestResult(tx.objectStore(UPLOADS).count(id))) > 0;
   }
 
   /** Every saved run's summary, newest first. */
@@ -71,21 +86,31 @@ export class RunStore {
   }
 
   async get(id: string): Promise<SavedRun | null> {
-    const tx = this.#db.transaction([SUMMARIES, RUNS], 'readonly');
+    const tx = this.#db.transaction([SUMMARIES, RUNS, UPLOADS], 'readonly');
     const [summary, run] = await Promise.all([
       requestResult(tx.objectStore(SUMMARIES).get(id) as IDBRequest<SavedRunSummary | undefined>),
       requestResult(tx.objectStore(RUNS).get(id) as IDBRequest<Pick<SavedRun, 'id' | 'checkpoint' | 'history'> | undefined>),
     ]);
-    return summary && run ? { ...summary, checkpoint: run.checkpoint, history: run.history } : null;
+    if (!summary || !run) return null;
+    const upload = summary.uploadId ? await requestResult(tx.objectStore(UPLOADS).get(summary.uploadId) as IDBRequest<CustomSet | undefined>) : undefined;
+    return { ...summary, checkpoint: run.checkpoint, history: run.history, ...(upload ? { upload } : {}) };
   }
 
+  /** Deletes runs, and any uploaded set no run is left to name. */
   async delete(ids: Iterable<string>): Promise<void> {
-    const tx = this.#db.transaction([SUMMARIES, RUNS], 'readwrite');
+    const tx = this.#db.transaction([SUMMARIES, RUNS, UPLOADS], 'readwrite');
     const done = transactionDone(tx);
     for (const id of ids) {
       tx.objectStore(SUMMARIES).delete(id);
       tx.objectStore(RUNS).delete(id);
     }
+    // Requests in one transaction run in order: this listing sees the deletes above.
+    const summaries = tx.objectStore(SUMMARIES).getAll() as IDBRequest<SavedRunSummary[]>;
+    const uploads = tx.objectStore(UPLOADS).getAllKeys();
+    uploads.onsuccess = () => {
+      const named = new Set(summaries.result.map((s) => s.uploadId));
+      for (const key of uploads.result) if (!named.has(String(key))) tx.objectStore(UPLOADS).delete(key);
+    };
     await done;
   }
 
@@ -94,7 +119,7 @@ export class RunStore {
     const all = await this.summaries();
     const spared = all.filter((s) => spare.has(s.id)).length;
     const old = all.filter((s) => !spare.has(s.id)).slice(Math.max(0, keep - spared)).map((s) => s.id);
-    if (old.length > 0) await this.delete(old);
+    await this.delete(old); // even none: it also drops sets no run names any more
   }
 
   close(): void {

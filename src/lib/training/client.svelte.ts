@@ -6,6 +6,7 @@ import type { GridWindow } from './posterior';
 import type { EncodedImage, EvalMetrics, ImageEncoding, ProbeResult, FromWorker, ReconstructionExamples, RunPosition, StepMetrics, TestEvaluation, ToWorker, WorkerRequest } from './protocol';
 import type { LiveSettings } from './trainer';
 import type { SweepPoint, SweepProgress, SweepSummary } from './sweep';
+import type { TrainingData } from './dataset';
 import TrainingWorker from './training.worker.ts?worker';
 import { pixelsProblem } from './image-pixels';
 import { MARK_CODES, MARK_POSTERIOR, markEval, markFirstStep, markRefresh, markTensorCount } from '../perf/marks';
@@ -231,6 +232,11 @@ export class TrainingClient {
   stepOnce(count = 1): void {
     this.#notice = null;
     this.#send({ type: 'step', count });
+  }
+
+  /** Uploaded images for the `custom` data set; the next `start` with data `custom` trains on them. */
+  setCustomData(data: TrainingData): void {
+    this.#send({ type: 'custom-data', data });
   }
 
   /** The complete live settings now in force. */

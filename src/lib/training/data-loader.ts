@@ -27,7 +27,8 @@ export async function download(url: string, progress: DownloadProgress): Promise
   return bytes;
 }
 
-/** The named data set: MNIST from the packed file at `dataUrl`, or the generated shapes. */
+/** The named data set: MNIST from the packed file at `dataUrl`, or the generated shapes. Uploaded data (`custom`) comes in its own message. */
 export async function loadTrainingData(name: string, dataUrl: string, progress: DownloadProgress): Promise<TrainingData> {
+  if (name === 'custom') throw new Error('your own images are not loaded in this tab: add them under “Your data”, or choose another dataset');
   return name === 'shapes' ? syntheticShapes() : mnistFromPacked(await download(dataUrl, progress));
 }

@@ -1,6 +1,7 @@
 import type { PlaygroundConfig } from '../config/types';
 import type { LayerSnapshot } from '../model/vae';
 import type { Checkpoint } from './checkpoint';
+import type { TrainingData } from './dataset';
 import type { IwaeEstimate } from './iwae';
 import type { GridWindow, PosteriorGrid } from './posterior';
 import type { LiveSettings } from './trainer';
@@ -75,7 +76,9 @@ export type ToWorker =
    */
   | { type: 'sweep'; requestId: number; betas: number[]; epochs: number }
   /** Stops a sweep under way after the step in progress; finished βs stay. Nothing happens if none is. */
-  | { type: 'cancel-sweep' };
+  | { type: 'cancel-sweep' }
+  /** Uploaded images, already split: the data set named `custom` from the next `init` on. */
+  | { type: 'custom-data'; data: TrainingData };
 
 export type WorkerRequest = Extract<ToWorker, { requestId: number }>;
 

@@ -33,7 +33,9 @@ export type LinkProblem =
   | 'duplicate'
   | 'query too long'
   | 'too many settings'
-  | 'unreadable';
+  | 'unreadable'
+  /** A value that only means something in the tab that set it (uploaded data). */
+  | 'not shareable';
 
 export interface LinkMessage {
   /** The URL key concerned; '' for problems with the link as a whole. */
