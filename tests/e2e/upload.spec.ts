@@ -3,7 +3,8 @@ import { test, expect, decodedPixelsHex, readNumber, trainSteps, waitReady } fro
 import { CORRUPT_ZIP, RAGGED_CSV, drawnPngs } from './upload-files';
 
 test('40 uploaded PNGs: previewed, counted, split 32/8 with the seed, trained on; the scatter shows the 8 test codes', async ({ page, consoleErrors }) => {
-  await page.goto('./?backend=wasm&hidden=64');
+  // MNIST test image 500 is probed: the uploaded set has only 8 test images.
+  await page.goto('./?backend=wasm&hidden=64&probe=500');
   await waitReady(page);
   const pad = page.getByTestId('latent-pad');
   await expect(pad).toHaveAttribute('data-points', '2000');
@@ -20,6 +21,9 @@ test('40 uploaded PNGs: previewed, counted, split 32/8 with the seed, trained on
   await waitReady(page);
   await expect(pad).toHaveAttribute('data-points', '8');
   await expect(page.locator('select[name="data"]')).toHaveValue('custom');
+  // The probe that pointed past the new test set is dropped, and the page says why.
+  await expect(page.getByTestId('probe-note')).toHaveText(/Test image 500 is not in this data set \(its test images are numbered 0–7\)/);
+  await expect(page).not.toHaveURL(/probe=500/);
   await trainSteps(page, 3);
   await expect(page.getByTestId('test-recon')).not.toHaveText('–');
   expect(await readNumber(page, 'test-recon')).toBeGreaterThan(0);
