@@ -61,7 +61,7 @@ export const SCHEMA: readonly FieldSpec[] = Object.freeze([
   {
     key: 'data', kind: 'enum', default: DEFAULT_CONFIG.data, options: DATASETS,
     label: 'Dataset',
-    help: 'MNIST handwritten digits, or simple synthetic shapes generated in the browser.',
+    help: 'MNIST handwritten digits, simple synthetic shapes, or a 2-D point set (moons, 8 blobs on a ring, a two-arm spiral, a pinwheel), all but MNIST generated in the browser.',
   },
   {
     key: 'hidden', kind: 'intList', default: DEFAULT_CONFIG.hidden,

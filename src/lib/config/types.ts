@@ -12,8 +12,11 @@ export type OptimizerName = (typeof OPTIMIZERS)[number];
 export const BACKENDS = ['auto', 'webgl', 'wasm', 'cpu'] as const;
 export type BackendChoice = (typeof BACKENDS)[number];
 
-/** `mnist`: the real digits; `shapes`: seeded synthetic 28×28 shapes generated in the app. */
-export const DATASETS = ['mnist', 'shapes'] as const;
+/**
+ * `mnist`: the real digits; `shapes`: seeded synthetic 28×28 shapes generated in the app;
+ * `moons`, `rings`, `spiral`, `pinwheel`: seeded 2-D point sets (data/points2d.ts), modelled with a Gaussian decoder.
+ */
+export const DATASETS = ['mnist', 'shapes', 'moons', 'rings', 'spiral', 'pinwheel'] as const;
 export type DatasetName = (typeof DATASETS)[number];
 
 export interface PlaygroundConfig {

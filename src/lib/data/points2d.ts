@@ -1,3 +1,4 @@
+import { PIXELS } from './pack';
 import { mulberry32 } from './rng';
 
 /**
@@ -87,4 +88,9 @@ export function generatePoints(name: PointSetName, count: number, seed: number):
     labels[n] = label;
   }
   return { points, labels };
+}
+
+/** Values per example of a named data set: the model's input and output width. */
+export function featuresOf(data: string): number {
+  return isPointSet(data) ? POINT_FEATURES : PIXELS;
 }

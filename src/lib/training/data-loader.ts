@@ -1,4 +1,5 @@
-import { mnistFromPacked, syntheticShapes, type TrainingData } from './dataset';
+import { isPointSet } from '../data/points2d';
+import { mnistFromPacked, pointSet, syntheticShapes, type TrainingData } from './dataset';
 
 export type DownloadProgress = (loaded: number, total: number) => void;
 
@@ -27,7 +28,8 @@ export async function download(url: string, progress: DownloadProgress): Promise
   return bytes;
 }
 
-/** The named data set: MNIST from the packed file at `dataUrl`, or the generated shapes. */
+/** The named data set: MNIST from the packed file at `dataUrl`, or one generated here (shapes, 2-D points). */
 export async function loadTrainingData(name: string, dataUrl: string, progress: DownloadProgress): Promise<TrainingData> {
+  if (isPointSet(name)) return pointSet(name);
   return name === 'shapes' ? syntheticShapes() : mnistFromPacked(await download(dataUrl, progress));
 }
