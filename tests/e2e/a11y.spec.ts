@@ -72,6 +72,18 @@ for (const theme of THEMES) {
 }
 
 for (const theme of THEMES) {
+  for (const width of WIDTHS) {
+    test(`the 2-D point playground (data plot, recon note) passes axe: ${theme}, ${width} px`, async ({ page }) => {
+      await open(page, './?data=moons&hidden=32&batch=32&backend=cpu', theme, width);
+      await expect(page.getByTestId('data-plot')).toHaveAttribute('data-samples', '500', { timeout: 90_000 });
+      await trainSteps(page, 3);
+      await expect(page.getByTestId('test-recon')).not.toHaveText('–');
+      expect(await audit(page, 'points, trained')).toEqual([]);
+    });
+  }
+}
+
+for (const theme of THEMES) {
   test(`the playground's messages pass axe: a rollback notice and a resume offer, ${theme}`, async ({ page }) => {
     await open(page, './?opt=sgd&lr=1&hidden=64,32&backend=wasm', theme, 1280);
     await waitReady(page);

@@ -23,6 +23,7 @@ export function tinyData(trainCount = 48, testCount = 16, seed = 5): TrainingDat
   };
   return {
     name: 'tiny',
+    features: PIXELS,
     trainImages: fill(trainCount),
     trainCount,
     testImages: fill(testCount),

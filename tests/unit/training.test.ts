@@ -37,6 +37,7 @@ function subset(trainCount: number, testCount: number, seed = 1): TrainingData {
   const testIdx = pick(testCount, full.testCount, seed + 1);
   return {
     name: 'mnist-subset',
+    features: PIXELS,
     trainImages: rows(full.trainImages, trainIdx),
     trainCount,
     testImages: rows(full.testImages, testIdx),

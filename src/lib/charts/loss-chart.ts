@@ -10,7 +10,7 @@ import {
   Tooltip,
   type ChartDataset,
 } from 'chart.js';
-import type { ReconLoss } from '../config/types';
+import type { ReconTerm } from '../model/recon-term';
 import type { EvalMetrics, StepMetrics } from '../training/protocol';
 import { readableNumber } from '../format/number';
 import { lossLabels } from './loss-labels';
@@ -55,7 +55,7 @@ const DISCARDED = SERIES.length;
 const FIRST_OVERLAY = DISCARDED + 1;
 
 /** Legend text per series: the test total is −ELBO only when the reconstruction is a log-likelihood. */
-function seriesLabels(recon: ReconLoss): string[] {
+function seriesLabels(recon: ReconTerm): string[] {
   const test = lossLabels(recon).testTotal;
   return ['reconstruction (train)', 'KL (train)', 'total (train)', 'reconstruction (test)', 'KL (test)', `${test} (test)`];
 }
@@ -72,7 +72,7 @@ export class LossChart {
   private colors: ChartColors;
   private overlayColors: number[] = [];
 
-  constructor(canvas: HTMLCanvasElement, colors: ChartColors, recon: ReconLoss) {
+  constructor(canvas: HTMLCanvasElement, colors: ChartColors, recon: ReconTerm) {
     this.colors = colors;
     const labels = seriesLabels(recon);
     const datasets: ChartDataset<'line', Point[]>[] = SERIES.map((s, i) => ({
@@ -197,7 +197,7 @@ export class LossChart {
   }
 
   /** Names the series for the reconstruction loss in use. */
-  setRecon(recon: ReconLoss): void {
+  setRecon(recon: ReconTerm): void {
     const labels = seriesLabels(recon);
     labels.forEach((label, i) => (this.chart.data.datasets[i].label = label));
     this.chart.update('none');

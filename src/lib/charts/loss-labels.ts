@@ -1,4 +1,4 @@
-import type { ReconLoss } from '../config/types';
+import { POINT_SIGMA, type ReconTerm } from '../model/recon-term';
 
 /**
  * What the loss numbers are called, for the readouts and the chart. With BCE
@@ -33,6 +33,14 @@ const MSE: LossLabels = {
   chartTitle: 'Loss per image (squared error + KL)',
 };
 
-export function lossLabels(recon: ReconLoss): LossLabels {
-  return recon === 'mse' ? MSE : BCE;
+const GAUSSIAN: LossLabels = {
+  recon: 'Reconstruction (Gaussian NLL)',
+  total: (beta) => (beta === 1 ? 'Total (−ELBO)' : `Total (NLL + ${beta.toFixed(2)}·KL)`),
+  testTotal: '−ELBO',
+  unit: `Nats per point. The decoder is a Gaussian with σ = ${POINT_SIGMA}, a density, so the reconstruction term can go below 0.`,
+  chartTitle: 'Loss per point (nats)',
+};
+
+export function lossLabels(recon: ReconTerm): LossLabels {
+  return recon === 'gaussian' ? GAUSSIAN : recon === 'mse' ? MSE : BCE;
 }

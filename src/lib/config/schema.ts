@@ -64,7 +64,7 @@ export const SCHEMA: readonly FieldSpec[] = Object.freeze([
     key: 'data', kind: 'enum', default: DEFAULT_CONFIG.data, options: DATASETS,
     label: 'Dataset',
     optionLabels: { custom: 'your images' },
-    help: 'MNIST handwritten digits, simple synthetic shapes generated in the browser, or your own images (below).',
+    help: 'MNIST handwritten digits, simple synthetic shapes, a 2-D point set (moons, 8 blobs on a ring, a two-arm spiral, a pinwheel), all but MNIST generated in the browser, or your own images (below).',
   },
   {
     key: 'hidden', kind: 'intList', default: DEFAULT_CONFIG.hidden,

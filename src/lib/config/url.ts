@@ -4,6 +4,8 @@
  * depend on each other (the pad's dimensions).
  */
 import type { PlaygroundConfig } from './types';
+import { isPointSet } from '../data/points2d';
+import { POINT_SIGMA } from '../model/recon-term';
 import { DEFAULT_CONFIG, RESET_KEYS } from './types';
 import type { ConfigKey, FieldSpec, IntListField } from './schema';
 import { SCHEMA, fieldFor } from './schema';
@@ -63,7 +65,7 @@ export function validateValue<K extends ConfigKey>(key: K, raw: string): Validat
 
 /**
  * Fixes the settings that depend on each other: the pad's dimensions must exist
- * in the latent and differ. Keys in `userKeys` are kept in preference to others.
+ * in the latent and differ; `recon` does not apply to 2-D point sets. Keys in `userKeys` are kept in preference to others.
  */
 export function reconcileConfig(config: PlaygroundConfig, userKeys: ReadonlySet<string> = new Set()): ParsedConfig {
   const fixed = copyConfig(config);
@@ -85,6 +87,13 @@ export function reconcileConfig(config: PlaygroundConfig, userKeys: ReadonlySet<
     const text = `${quote(moved)}: ${fixed[moved]} is the same dimension as ${quote(kept)}; using ${used}.`;
     messages.push({ key: moved, problem: 'pad conflict', used: String(used), text });
     fixed[moved] = used;
+  }
+  // `recon` is about images: a point set keeps it at its default, so its links stay canonical.
+  // Only a link that names `recon` hears about it.
+  if (isPointSet(fixed.data) && (userKeys.has('recon') || fixed.recon !== DEFAULT_CONFIG.recon)) {
+    const text = `${quote('recon')}: ${fixed.recon} applies to images; the 2-D point set ${quote(fixed.data)} is always fitted with a Gaussian likelihood (σ = ${POINT_SIGMA}), so it is ignored.`;
+    messages.push({ key: 'recon', problem: 'mismatch', used: DEFAULT_CONFIG.recon, text });
+    fixed.recon = DEFAULT_CONFIG.recon;
   }
   return { config: fixed, messages };
 }

@@ -1,5 +1,6 @@
 import type { LayerSnapshot } from '../model/architecture';
 import { LEAKY_ALPHA } from '../model/activation-constants';
+import { outputActivationFor, type OutputActivation } from '../model/recon-term';
 
 /**
  * Runs the decoder in plain JavaScript from a weight snapshot. The default
@@ -9,10 +10,13 @@ import { LEAKY_ALPHA } from '../model/activation-constants';
 export class SnapshotDecoder {
   readonly latent: number;
   readonly outputs: number;
+  /** sigmoid: pixel intensities in [0, 1]; identity: a point's coordinates. */
+  readonly output: OutputActivation;
   private readonly layers: LayerSnapshot[];
   private readonly buffers: Float32Array[];
 
-  constructor(layers: LayerSnapshot[]) {
+  /** `output` defaults to what the decoder's width implies (784: images, else points). */
+  constructor(layers: LayerSnapshot[], output?: OutputActivation) {
     if (layers.length === 0) throw new Error('decoder snapshot has no layers');
     for (let i = 1; i < layers.length; i++) {
       if (layers[i].inputs !== layers[i - 1].outputs) throw new Error(`decoder layer ${i} does not fit layer ${i - 1}`);
@@ -20,10 +24,11 @@ export class SnapshotDecoder {
     this.layers = layers;
     this.latent = layers[0].inputs;
     this.outputs = layers[layers.length - 1].outputs;
+    this.output = output ?? outputActivationFor(this.outputs);
     this.buffers = layers.map((l) => new Float32Array(l.outputs));
   }
 
-  /** Decodes one latent vector into `out` (pixel intensities in [0, 1]). */
+  /** Decodes one latent vector into `out` (pixel intensities in [0, 1], or a point). */
   decode(z: ArrayLike<number>, out: Float32Array = new Float32Array(this.outputs)): Float32Array {
     if (z.length !== this.latent) throw new Error(`expected a ${this.latent}-D latent vector, got ${z.length}`);
     let input: ArrayLike<number> = z;
@@ -42,7 +47,8 @@ export class SnapshotDecoder {
       input = result;
     });
     const logits = this.buffers[this.buffers.length - 1];
-    for (let j = 0; j < this.outputs; j++) out[j] = 1 / (1 + Math.exp(-logits[j]));
+    if (this.output === 'identity') out.set(logits);
+    else for (let j = 0; j < this.outputs; j++) out[j] = 1 / (1 + Math.exp(-logits[j]));
     return out;
   }
 }

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { ReconLoss } from '../config/types';
+import { POINT_SIGMA, type ReconTerm } from './recon-term';
 
 /**
  * Bernoulli negative log-likelihood (binary cross-entropy) from logits, summed
@@ -22,8 +22,29 @@ export function squaredErrorFromLogits(x: tf.Tensor2D, logits: tf.Tensor2D): tf.
   return tf.tidy(() => tf.sum(tf.squaredDifference(tf.sigmoid(logits), x), 1) as tf.Tensor1D);
 }
 
-export function reconstructionLoss(kind: ReconLoss, x: tf.Tensor2D, logits: tf.Tensor2D): tf.Tensor1D {
+const HALF_LOG_TWO_PI_VAR = 0.5 * Math.log(2 * Math.PI * POINT_SIGMA * POINT_SIGMA);
+
+/**
+ * Gaussian negative log-likelihood of x under N(mean, σ²·I), σ = POINT_SIGMA,
+ * with the decoder's outputs taken as the mean directly: Σ (x − mean)²/(2σ²) +
+ * ½ log 2πσ² per dimension, in nats, constant included (so it is a real
+ * density and may be negative).
+ */
+export function gaussianNll(x: tf.Tensor2D, mean: tf.Tensor2D): tf.Tensor1D {
+  return tf.tidy(() => {
+    const perDim = tf.add(tf.div(tf.squaredDifference(mean, x), 2 * POINT_SIGMA * POINT_SIGMA), HALF_LOG_TWO_PI_VAR);
+    return tf.sum(perDim, 1) as tf.Tensor1D;
+  });
+}
+
+export function reconstructionLoss(kind: ReconTerm, x: tf.Tensor2D, logits: tf.Tensor2D): tf.Tensor1D {
+  if (kind === 'gaussian') return gaussianNll(x, logits);
   return kind === 'bce' ? bceFromLogits(x, logits) : squaredErrorFromLogits(x, logits);
+}
+
+/** The decoder's mean from its linear outputs: sigmoid for pixel intensities, the outputs themselves for points. */
+export function decoderMean(kind: ReconTerm, logits: tf.Tensor2D): tf.Tensor2D {
+  return kind === 'gaussian' ? tf.clone(logits) : tf.sigmoid(logits);
 }
 
 /**

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { ReconLoss } from '../config/types';
+import type { ReconTerm } from './recon-term';
 import { dense } from './dense';
 import { LOG_VAR_RANGE, layerPlan, type LayerActivation, type LayerSnapshot, type VaeArchitecture } from './architecture';
 import { klDiagonalGaussian, reconstructionLoss } from './losses';
@@ -81,7 +81,7 @@ export class Vae {
     });
   }
 
-  /** Decoded pixel intensities in [0, 1]. */
+  /** Decoded pixel intensities in [0, 1], for images (points use decoderMean in losses.ts). */
   decode(z: tf.Tensor2D): tf.Tensor2D {
     return tf.tidy(() => tf.sigmoid(this.decodeLogits(z)));
   }
@@ -92,7 +92,7 @@ export class Vae {
   }
 
   /** Per-image loss terms for a batch; `eps` is standard normal noise of shape [batch, latent]. */
-  lossTerms(x: tf.Tensor2D, eps: tf.Tensor2D, recon: ReconLoss): LossTerms {
+  lossTerms(x: tf.Tensor2D, eps: tf.Tensor2D, recon: ReconTerm): LossTerms {
     return tf.tidy(() => {
       const { mu, logVar } = this.encode(x);
       const z = Vae.reparameterize(mu, logVar, eps);
@@ -105,7 +105,7 @@ export class Vae {
   }
 
   /** Per-image terms and μ for a batch, for evaluation: [2, batch] (reconstruction, KL) and [batch, latent]. */
-  perImageTerms(x: tf.Tensor2D, eps: tf.Tensor2D, recon: ReconLoss): { terms: tf.Tensor2D; mu: tf.Tensor2D; klDims: tf.Tensor2D } {
+  perImageTerms(x: tf.Tensor2D, eps: tf.Tensor2D, recon: ReconTerm): { terms: tf.Tensor2D; mu: tf.Tensor2D; klDims: tf.Tensor2D } {
     return tf.tidy(() => {
       const { mu, logVar } = this.encode(x);
       const logits = this.decodeLogits(Vae.reparameterize(mu, logVar, eps));

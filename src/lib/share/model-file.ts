@@ -9,7 +9,7 @@ import type { PlaygroundConfig } from '../config/types';
 import { SCHEMA } from '../config/schema';
 import { formatValue, reconcileConfig, validateValue } from '../config/url';
 import { layerPlan, type LayerActivation, type LayerSnapshot } from '../model/architecture';
-import { PIXELS } from '../data/pack';
+import { featuresOf } from '../data/points2d';
 import { base64ToBytes, bytesToFloat32, float32ToBase64 } from './base64';
 
 export const MODEL_FORMAT = 'vae-playground-model';
@@ -133,7 +133,7 @@ function readConfig(raw: unknown): PlaygroundConfig {
 }
 
 function readLayers(raw: unknown, config: PlaygroundConfig): LayerSnapshot[] {
-  const plan = layerPlan({ inputSize: PIXELS, hidden: config.hidden, latent: config.latent, act: config.act });
+  const plan = layerPlan({ inputSize: featuresOf(config.data), hidden: config.hidden, latent: config.latent, act: config.act });
   const expected = [...plan.encoder, ...plan.decoder];
   if (!Array.isArray(raw)) refuse('The model file has no "layers" list.');
   if (raw.length !== expected.length) {

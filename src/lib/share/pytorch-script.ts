@@ -7,6 +7,7 @@
 import type { Activation, PlaygroundConfig } from '../config/types';
 import { serializeConfig } from '../config/url';
 import { PIXELS } from '../data/pack';
+import { isPointSet } from '../data/points2d';
 import { LEAKY_ALPHA } from '../model/activation-constants';
 import { LOG_VAR_RANGE, layerPlan, type LayerActivation } from '../model/architecture';
 import { ADAM_EPSILON, INIT, LOG_VAR_CLAMP, RMSPROP_DECAY, RMSPROP_EPSILON } from '../model/training-choices';
@@ -59,6 +60,8 @@ export function pytorchScript(config: PlaygroundConfig, options: ScriptOptions =
       ? '\nNote: this configuration used the app\'s synthetic shapes, which are generated in the browser;\nthis script trains on MNIST instead.\n'
       : config.data === 'custom'
         ? '\nNote: this configuration trained on images uploaded in the browser, which stay there;\nthis script trains on MNIST instead.\n'
+      : isPointSet(config.data)
+        ? `\nNote: this configuration used the app's 2-D point set '${config.data}', which this script does not build;\nit trains the same layer sizes on MNIST instead.\n`
         : '';
   const header = `#!/usr/bin/env python3
 """VAE Playground export: trains the same VAE as the app's configuration on MNIST.

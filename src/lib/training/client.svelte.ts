@@ -139,6 +139,7 @@ export class TrainingClient {
   #examples = $state.raw<ReconstructionExamples | null>(null);
   #classNames = $state.raw<readonly string[]>([]);
   #testLabels: Uint8Array = new Uint8Array(0);
+  #testPoints = $state.raw<{ points: Float32Array; labels: Uint8Array } | null>(null);
   #notice = $state<string | null>(null);
   #error = $state<string | null>(null);
 
@@ -178,6 +179,8 @@ export class TrainingClient {
   /** Test images and their reconstructions, refreshed with every evaluation. */
   get examples() { return this.#examples; }
   get classNames() { return this.#classNames; }
+  /** A 2-D point set's test points and their classes (for the data plot); null for images. */
+  get testPoints() { return this.#testPoints; }
   get notice() { return this.#notice; }
   get error() { return this.#error; }
   /** Changes whenever a new model replaces the run (messages about the old run go stale). */
@@ -211,6 +214,7 @@ export class TrainingClient {
     this.#klPerDim = null;
     this.#codesMillis = null;
     this.#examples = null;
+    this.#testPoints = null;
     this.#notice = null;
     this.#error = null;
     this.history.clear();
@@ -429,6 +433,7 @@ export class TrainingClient {
         this.#stepsPerEpoch = message.stepsPerEpoch;
         this.#classNames = message.classNames;
         this.#testLabels = message.testLabels;
+        this.#testPoints = message.testPoints ? { points: message.testPoints, labels: message.testLabels } : null;
         return;
       case 'metrics': {
         const last = message.steps[message.steps.length - 1];

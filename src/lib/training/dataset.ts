@@ -1,10 +1,16 @@
 import { PIXELS, unpackDigits } from '../data/pack';
 import { fixedSplit, gatherImages, gatherLabels } from '../data/split';
 import { generateShapes, SHAPES_TEST, SHAPES_TRAIN, SHAPE_NAMES } from '../data/shapes';
+import { generatePoints, POINT_CLASS_NAMES, POINT_FEATURES, POINT_SETS, POINTS_TEST, POINTS_TRAIN, type PointSetName } from '../data/points2d';
 
-/** Train and test images as flat float arrays (rows of 784 in [0, 1]), ready for upload. */
+/**
+ * Train and test examples as flat float arrays, ready for upload: rows of
+ * `features` values, 784 pixels in [0, 1] for images or (x, y) for 2-D points.
+ * `features` is the model's input and output width.
+ */
 export interface TrainingData {
   name: string;
+  features: number;
   trainImages: Float32Array;
   trainCount: number;
   testImages: Float32Array;
@@ -20,6 +26,7 @@ export function mnistFromPacked(buffer: ArrayBuffer | Uint8Array): TrainingData 
   const { train, test } = fixedSplit(set.labels);
   return {
     name: 'mnist',
+    features: PIXELS,
     trainImages: gatherImages(set, train),
     trainCount: train.length,
     testImages: gatherImages(set, test),
@@ -35,12 +42,30 @@ export function syntheticShapes(): TrainingData {
   const test = generateShapes(SHAPES_TEST, 2002);
   return {
     name: 'shapes',
+    features: PIXELS,
     trainImages: train.images,
     trainCount: SHAPES_TRAIN,
     testImages: test.images,
     testCount: SHAPES_TEST,
     testLabels: test.labels,
     classNames: SHAPE_NAMES,
+  };
+}
+
+/** A 2-D point set. Fixed seeds per set and split, independent of the model seed, like a real data set. */
+export function pointSet(name: PointSetName): TrainingData {
+  const base = 3001 + 10 * POINT_SETS.indexOf(name);
+  const train = generatePoints(name, POINTS_TRAIN, base);
+  const test = generatePoints(name, POINTS_TEST, base + 1);
+  return {
+    name,
+    features: POINT_FEATURES,
+    trainImages: train.points,
+    trainCount: POINTS_TRAIN,
+    testImages: test.points,
+    testCount: POINTS_TEST,
+    testLabels: test.labels,
+    classNames: POINT_CLASS_NAMES[name],
   };
 }
 

@@ -146,6 +146,10 @@ export type FromWorker = { generation: number } & (
       stepsPerEpoch: number;
       classNames: readonly string[];
       testLabels: Uint8Array;
+      /** Values per example: 784 for images, 2 for points (the model's input and output width). */
+      features: number;
+      /** For 2-D point sets, the test points (testCount × 2) for the data plot; null for images. */
+      testPoints: Float32Array | null;
     }
   | { type: 'metrics'; steps: StepMetrics[]; epoch: number; samplesPerSecond: number; numTensors: number }
   /** `restore`: the test numbers of weights just put in place, not a point of this run's own curve. */

@@ -1,6 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { BackendChoice, PlaygroundConfig } from '../config/types';
-import { PIXELS } from '../data/pack';
 import { readableNumber } from '../format/number';
 import type { LayerSnapshot } from '../model/vae';
 import type { Checkpoint } from './checkpoint';
@@ -9,6 +8,7 @@ import type { TrainingData } from './dataset';
 import { MetricsBuffer } from './metrics-buffer';
 import type { EvalMetrics, FromWorker, RunPosition, ToWorker, WorkerRequest } from './protocol';
 import { RunawayDetector, type RunawayVerdict } from './runaway';
+import { PIXELS } from '../data/pack';
 import { Trainer, type LiveSettings, type TrainerSettings } from './trainer';
 import { probeImage, probeTestImage } from './test-posterior';
 import { testSetIwae } from './test-iwae';
@@ -342,7 +342,7 @@ export class TrainingSession {
 
     const data = await this.#loadData(config.data, dataUrl, token);
     this.#settings = {
-      arch: { inputSize: PIXELS, hidden: config.hidden, latent: config.latent, act: config.act },
+      arch: { inputSize: data.features, hidden: config.hidden, latent: config.latent, act: config.act },
       opt: config.opt,
       batch: Math.min(config.batch, data.trainCount),
       seed: config.seed,
@@ -363,6 +363,8 @@ export class TrainingSession {
       stepsPerEpoch: trainer.stepsPerEpoch,
       classNames: data.classNames,
       testLabels: data.testLabels,
+      features: data.features,
+      testPoints: data.features === PIXELS ? null : data.testImages.slice(),
     });
     // Step 0 is the first checkpoint: a run that explodes at once goes back to its start.
     await this.#publishSnapshot(token, true);

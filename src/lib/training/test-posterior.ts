@@ -3,7 +3,7 @@ import { decoderLogLikelihood } from './likelihood';
 import { posteriorGrid, type GridWindow } from './posterior';
 import type { EncodedImage, ProbeResult } from './protocol';
 import type { Trainer } from './trainer';
-import type { ReconLoss } from '../config/types';
+import type { ReconTerm } from '../model/recon-term';
 
 /** What to probe: a test image by index, or any 28×28 grey image (a drawing). */
 export type ProbeSource = { index: number } | { pixels: Float32Array };
@@ -33,6 +33,6 @@ export function probeTestImage(trainer: Trainer, index: number, hint: GridWindow
   return probeImage(trainer, { index }, hint);
 }
 
-function withSource<T>(trainer: Trainer, source: ProbeSource, use: (x: tf.Tensor2D, recon: ReconLoss) => Promise<T>): Promise<T> {
+function withSource<T>(trainer: Trainer, source: ProbeSource, use: (x: tf.Tensor2D, recon: ReconTerm) => Promise<T>): Promise<T> {
   return 'pixels' in source ? trainer.withPixels(source.pixels, use) : trainer.withTestImage(source.index, use);
 }

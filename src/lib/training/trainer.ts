@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { OptimizerName, ReconLoss } from '../config/types';
-import { PIXELS } from '../data/pack';
 import { mixSeed, seededPermutation } from '../data/rng';
-import { reconstructionLoss } from '../model/losses';
+import { decoderMean, reconstructionLoss } from '../model/losses';
+import { reconTermFor, type ReconTerm } from '../model/recon-term';
 import { Vae, type VaeArchitecture } from '../model/vae';
 import type { TrainingData } from './dataset';
 import type { ImageEncoding } from './protocol';
@@ -77,8 +77,8 @@ export class Trainer {
     this.vae = new Vae(settings.arch, settings.seed);
     this.optimizer = makeOptimizer(settings.opt, settings.lr);
     // The whole data set is uploaded once; batches are gathered on the device.
-    this.trainX = tf.tensor2d(data.trainImages, [data.trainCount, PIXELS]);
-    this.testX = tf.tensor2d(data.testImages, [data.testCount, PIXELS]);
+    this.trainX = tf.tensor2d(data.trainImages, [data.trainCount, data.features]);
+    this.testX = tf.tensor2d(data.testImages, [data.testCount, data.features]);
     // The incomplete last batch is dropped so every step has the same shapes.
     this.stepsPerEpoch = Math.floor(data.trainCount / settings.batch);
     this.order = this.shuffledOrder();
@@ -98,6 +98,11 @@ export class Trainer {
 
   get liveSettings(): LiveSettings {
     return { ...this.live };
+  }
+
+  /** The reconstruction term in force: the `recon` setting for images, the Gaussian for points. */
+  get reconTerm(): ReconTerm {
+    return reconTermFor(this.live.recon, this.data.features);
   }
 
   get currentBeta(): number {
@@ -167,7 +172,7 @@ export class Trainer {
       const eps = tf.randomNormal([batch, arch.latent], 0, 1, 'float32', mixSeed(seed + 7, this.stepCount)) as tf.Tensor2D;
       let terms: tf.Tensor1D | undefined;
       const { grads } = tf.variableGrads(() => {
-        const { recon, kl } = this.vae.lossTerms(x, eps, this.live.recon);
+        const { recon, kl } = this.vae.lossTerms(x, eps, this.reconTerm);
         terms = tf.keep(tf.stack([recon, kl, tf.scalar(beta)]) as tf.Tensor1D);
         return tf.add(recon, tf.mul(kl, beta)) as tf.Scalar;
       }, this.vae.variables);
@@ -199,9 +204,9 @@ export class Trainer {
       const start = Math.min(c * chunk, count - chunk);
       const skip = c * chunk - start;
       const { terms, mu, klDims } = tf.tidy(() => {
-        const x = tf.slice(this.testX, [start, 0], [chunk, PIXELS]) as tf.Tensor2D;
+        const x = tf.slice(this.testX, [start, 0], [chunk, this.data.features]) as tf.Tensor2D;
         const eps = tf.randomNormal([chunk, latent], 0, 1, 'float32', mixSeed(this.settings.seed + 13, c)) as tf.Tensor2D;
-        return this.vae.perImageTerms(x, eps, this.live.recon);
+        return this.vae.perImageTerms(x, eps, this.reconTerm);
       });
       const [t, m, k] = await Promise.all([terms.data(), mu.data(), klDims.data()]);
       tf.dispose([terms, mu, klDims]);
@@ -227,7 +232,7 @@ export class Trainer {
     for (let c = 0; c * chunk < count; c++) {
       const start = Math.min(c * chunk, count - chunk);
       const skip = c * chunk - start;
-      const mu = tf.tidy(() => this.vae.encode(tf.slice(this.testX, [start, 0], [chunk, PIXELS]) as tf.Tensor2D).mu);
+      const mu = tf.tidy(() => this.vae.encode(tf.slice(this.testX, [start, 0], [chunk, this.data.features]) as tf.Tensor2D).mu);
       const m = await mu.data();
       mu.dispose();
       means.set(m.subarray(skip * latent), (start + skip) * latent);
@@ -252,21 +257,21 @@ export class Trainer {
   async reconstructExamples(indices: Int32Array): Promise<{ originals: Float32Array; reconstructions: Float32Array }> {
     const decoded = tf.tidy(() => {
       const x = tf.gather(this.testX, tf.tensor1d(indices, 'int32')) as tf.Tensor2D;
-      return this.vae.decode(this.vae.encode(x).mu);
+      return decoderMean(this.reconTerm, this.vae.decodeLogits(this.vae.encode(x).mu));
     });
     const reconstructions = (await decoded.data()) as Float32Array;
     decoded.dispose();
-    const originals = new Float32Array(indices.length * PIXELS);
-    indices.forEach((index, row) => originals.set(this.data.testImages.subarray(index * PIXELS, (index + 1) * PIXELS), row * PIXELS));
+    const originals = new Float32Array(indices.length * this.data.features);
+    indices.forEach((index, row) => originals.set(this.data.testImages.subarray(index * this.data.features, (index + 1) * this.data.features), row * this.data.features));
     return { originals, reconstructions };
   }
 
   /** Encodes one test image (a fixed-shape batch of 1): μ, log σ², its reconstruction at z = μ and that term. */
   async encodeTestImage(index: number): Promise<{ pixels: Float32Array; label: number } & ImageEncoding> {
     if (!Number.isInteger(index) || index < 0 || index >= this.data.testCount) throw new Error(`test image ${index} does not exist (0–${this.data.testCount - 1})`);
-    const encoding = await this.#encodeOne(() => tf.slice(this.testX, [index, 0], [1, PIXELS]) as tf.Tensor2D);
+    const encoding = await this.#encodeOne(() => tf.slice(this.testX, [index, 0], [1, this.data.features]) as tf.Tensor2D);
     return {
-      pixels: this.data.testImages.slice(index * PIXELS, (index + 1) * PIXELS),
+      pixels: this.data.testImages.slice(index * this.data.features, (index + 1) * this.data.features),
       label: this.data.testLabels[index],
       ...encoding,
     };
@@ -276,7 +281,7 @@ export class Trainer {
   async encodePixels(pixels: Float32Array): Promise<ImageEncoding> {
     const problem = pixelsProblem(pixels);
     if (problem) throw new Error(problem);
-    return this.#encodeOne(() => tf.tensor2d(pixels, [1, PIXELS]));
+    return this.#encodeOne(() => tf.tensor2d(pixels, [1, this.data.features]));
   }
 
   /** The one encode path: q(z|x) for a batch of one, the reconstruction at z = μ and its loss term. */
@@ -285,7 +290,7 @@ export class Trainer {
       const x = input();
       const enc = this.vae.encode(x);
       const logits = this.vae.decodeLogits(enc.mu);
-      return { mu: enc.mu, logVar: enc.logVar, recon: reconstructionLoss(this.live.recon, x, logits), decoded: tf.sigmoid(logits) };
+      return { mu: enc.mu, logVar: enc.logVar, recon: reconstructionLoss(this.reconTerm, x, logits), decoded: decoderMean(this.reconTerm, logits) };
     });
     const [m, v, r, d] = await Promise.all([mu.data(), logVar.data(), recon.data(), decoded.data()]);
     tf.dispose([mu, logVar, recon, decoded]);
@@ -293,27 +298,27 @@ export class Trainer {
   }
 
   /** Runs `use` with one test image as a [1, 784] tensor (disposed afterwards) and the reconstruction term in force. */
-  async withTestImage<T>(index: number, use: (x: tf.Tensor2D, recon: ReconLoss) => Promise<T>): Promise<T> {
+  async withTestImage<T>(index: number, use: (x: tf.Tensor2D, recon: ReconTerm) => Promise<T>): Promise<T> {
     if (!Number.isInteger(index) || index < 0 || index >= this.data.testCount) throw new Error(`test image ${index} does not exist (0–${this.data.testCount - 1})`);
-    return this.#withInput(() => tf.slice(this.testX, [index, 0], [1, PIXELS]) as tf.Tensor2D, use);
+    return this.#withInput(() => tf.slice(this.testX, [index, 0], [1, this.data.features]) as tf.Tensor2D, use);
   }
 
   /** Runs `use` with every test image as one [testCount, 784] tensor (owned by the trainer: do not dispose) and the reconstruction term in force. */
-  withTestSet<T>(use: (x: tf.Tensor2D, recon: ReconLoss) => Promise<T>): Promise<T> {
-    return use(this.testX, this.live.recon);
+  withTestSet<T>(use: (x: tf.Tensor2D, recon: ReconTerm) => Promise<T>): Promise<T> {
+    return use(this.testX, this.reconTerm);
   }
 
   /** Like withTestImage, for any 28×28 grey image (a drawing), checked as encodePixels checks it. */
-  async withPixels<T>(pixels: Float32Array, use: (x: tf.Tensor2D, recon: ReconLoss) => Promise<T>): Promise<T> {
+  async withPixels<T>(pixels: Float32Array, use: (x: tf.Tensor2D, recon: ReconTerm) => Promise<T>): Promise<T> {
     const problem = pixelsProblem(pixels);
     if (problem) throw new Error(problem);
-    return this.#withInput(() => tf.tensor2d(pixels, [1, PIXELS]), use);
+    return this.#withInput(() => tf.tensor2d(pixels, [1, this.data.features]), use);
   }
 
-  async #withInput<T>(input: () => tf.Tensor2D, use: (x: tf.Tensor2D, recon: ReconLoss) => Promise<T>): Promise<T> {
+  async #withInput<T>(input: () => tf.Tensor2D, use: (x: tf.Tensor2D, recon: ReconTerm) => Promise<T>): Promise<T> {
     const x = input();
     try {
-      return await use(x, this.live.recon);
+      return await use(x, this.reconTerm);
     } finally {
       x.dispose();
     }

@@ -45,6 +45,7 @@ export function splitCustom(set: CustomSet, seed: number): TrainingData {
   };
   return {
     name: 'custom',
+    features: PIXELS,
     trainImages: gather(trainIndices),
     trainCount: trainIndices.length,
     testImages: gather(testIndices),
