@@ -48,3 +48,19 @@ export const RAGGED_CSV: UploadFile = (() => {
   const row = Array.from({ length: 784 }, (_, i) => (i % 3 === 0 ? 255 : 0)).join(',');
   return { name: 'pixels.csv', mimeType: 'text/csv', buffer: Buffer.from(`${row}\n${row}\n${row.slice(0, row.lastIndexOf(','))}\n${row}\n`) };
 })();
+
+/**
+ * A CSV of x,y,label rows: `count` points on two rings (radius 1 and 2, "inner"
+ * and "outer"), in big units far from the origin (×500, around (3000, −1000)),
+ * so the page has to scale them.
+ */
+export function pointsCsv(count: number, name = 'rings.csv'): UploadFile {
+  const rows = ['x,y,label'];
+  for (let i = 0; i < count; i++) {
+    const outer = i % 2 === 1;
+    const angle = (i * 2.399963) % (2 * Math.PI); // golden angle: spread round each ring
+    const r = (outer ? 2 : 1) * 500;
+    rows.push(`${(3000 + r * Math.cos(angle)).toFixed(2)},${(-1000 + r * Math.sin(angle)).toFixed(2)},${outer ? 'outer' : 'inner'}`);
+  }
+  return { name, mimeType: 'text/csv', buffer: Buffer.from(`${rows.join('\n')}\n`) };
+}

@@ -52,11 +52,6 @@ test('a corrupt zip and a ragged CSV each give their message and leave the run a
   await expect(errors).toHaveText(/pixels\.csv, line 3: found 783 values, but line 1 has 784; every row needs the same number/);
   await expect(errors).not.toHaveText(/photos\.zip/);
 
-  // x,y,label rows are read as 2-D points; until the 2-D datasets arrive, nothing changes.
-  await upload.setInputFiles([{ name: 'points.csv', mimeType: 'text/csv', buffer: Buffer.from('x,y,label\n0,1,a\n2,3,b\n4,5,a\n') }]);
-  await expect(page.getByTestId('data-notice')).toHaveText('points.csv: 3 points in 2 classes read as a 2-D point set. Training on 2-D points arrives with the 2-D datasets; nothing was changed.');
-  await expect(errors).toHaveCount(0);
-
   // The run is as it was: same step, same data, same test codes.
   await expect(page.getByTestId('step')).toHaveText('2');
   await expect(page.locator('select[name="data"]')).toHaveValue('mnist');

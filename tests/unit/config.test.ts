@@ -16,7 +16,7 @@ import {
   validateValue,
 } from '../../src/lib/config/url';
 import { PRESETS } from '../../src/lib/config/presets';
-import { isPointSet } from '../../src/lib/data/points2d';
+import { isPointData } from '../../src/lib/data/points2d';
 
 // --- Seeded randomness -------------------------------------------------------
 
@@ -61,7 +61,7 @@ function configProblems(config: PlaygroundConfig): string[] {
   }
   if (config.padx >= config.latent || config.pady >= config.latent) problems.push('pad dim >= latent');
   if (config.latent >= 2 && config.padx === config.pady) problems.push('padx == pady');
-  if (isPointSet(config.data) && config.recon !== DEFAULT_CONFIG.recon) problems.push('recon changed for a 2-D point set');
+  if (isPointData(config.data) && config.recon !== DEFAULT_CONFIG.recon) problems.push('recon changed for a 2-D point set');
   return problems;
 }
 
@@ -151,7 +151,7 @@ function randomValidConfig(random: Random): PlaygroundConfig {
   config.latent = random.int(1, 32);
   config.padx = random.int(0, config.latent - 1);
   config.pady = config.latent === 1 ? 0 : (config.padx + random.int(1, config.latent - 1)) % config.latent;
-  if (isPointSet(config.data)) config.recon = DEFAULT_CONFIG.recon; // recon does not apply to points
+  if (isPointData(config.data)) config.recon = DEFAULT_CONFIG.recon; // recon does not apply to points
   return config;
 }
 
@@ -272,7 +272,7 @@ describe('parseConfig on hostile input', () => {
           if (c.explained) explainedKeys.push(key);
         }
         // A point set ignores `recon` and says so whenever the link names it (after any message about its value).
-        if (isPointSet(expected.data as string) && cases.some(([key]) => key === 'recon')) {
+        if (isPointData(expected.data as string) && cases.some(([key]) => key === 'recon')) {
           explainedKeys.push('recon');
           expected.recon = DEFAULT_CONFIG.recon;
         }

@@ -61,15 +61,16 @@ describe('links and uploaded data', () => {
   it('a link with data=custom and no upload opens on MNIST with a message; with an upload in the tab it is kept', () => {
     const parsed = parseConfig('data=custom&latent=3');
     expect(parsed.config.data).toBe('custom');
-    const fixed = withoutUpload(parsed, false);
+    const fixed = withoutUpload(parsed, null);
     expect(fixed.config).toEqual({ ...parsed.config, data: 'mnist' });
     expect(fixed.messages).toEqual([{ key: 'data', problem: 'not shareable', used: 'mnist', text: CUSTOM_LINK_MESSAGE }]);
-    expect(withoutUpload(parsed, true)).toBe(parsed);
-    expect(withoutUpload(parseConfig('data=shapes'), false).messages).toEqual([]);
+    expect(withoutUpload(parsed, 'custom')).toBe(parsed);
+    expect(withoutUpload(parsed, 'custom-points').config.data).toBe('mnist'); // points in the tab are not the images asked for
+    expect(withoutUpload(parseConfig('data=shapes'), null).messages).toEqual([]);
   });
 
   it('Copy link writes MNIST in place of uploaded data and says so', () => {
-    expect(shareableQuery({ ...DEFAULT_CONFIG, data: 'custom', latent: 3 })).toEqual({ query: 'latent=3', note: expect.stringContaining('cannot travel in a link') });
-    expect(shareableQuery({ ...DEFAULT_CONFIG, data: 'shapes' })).toEqual({ query: 'data=shapes', note: null });
+    expect(shareableQuery({ ...DEFAULT_CONFIG, data: 'custom', latent: 3 })).toEqual({ query: 'latent=3', note: expect.stringContaining('cannot travel in a link'), short: 'with MNIST in place of your images' });
+    expect(shareableQuery({ ...DEFAULT_CONFIG, data: 'shapes' })).toEqual({ query: 'data=shapes', note: null, short: null });
   });
 });

@@ -24,7 +24,7 @@ const images = (n: number, name = (i: number) => `img${i}.png`) => Array.from({ 
 describe('readUpload', () => {
   it('loose images: labelled by their prefix, converted MNIST-style', async () => {
     const result = await readUpload(images(12, (i) => `${i % 3 === 0 ? 'cat' : 'dog'}_${i}.png`), false, decode);
-    if (result.kind !== 'images') throw new Error(JSON.stringify(result));
+    if (result.kind !== 'set') throw new Error(JSON.stringify(result));
     expect(result.set.count).toBe(12);
     expect(result.set.classNames).toEqual(['cat', 'dog']);
     expect(Array.from(result.set.labels.slice(0, 4))).toEqual([0, 1, 1, 0]);
@@ -34,7 +34,7 @@ describe('readUpload', () => {
   it('a zip and loose images together; folders in the zip are labels', async () => {
     const zip = zipSync(Object.fromEntries(Array.from({ length: 6 }, (_, i) => [`${i < 3 ? 'a' : 'b'}/${i}.png`, new Uint8Array([255 - 1])])));
     const result = await readUpload([file('set.zip', zip), ...images(4)], false, decode);
-    if (result.kind !== 'images') throw new Error(JSON.stringify(result));
+    if (result.kind !== 'set') throw new Error(JSON.stringify(result));
     expect(result.set.classNames).toEqual(['a', 'b', 'all']);
     expect(result.set.count).toBe(10);
   });
@@ -58,7 +58,7 @@ describe('readUpload', () => {
       const r = await readUpload(files, false, decode);
       return r.kind === 'failed' ? r.problems[0] : null;
     };
-    expect(await first(images(9))).toEqual({ file: expect.any(String), message: 'holds 9 images; a set needs at least 10' });
+    expect(await first(images(9))).toEqual({ file: expect.any(String), message: 'holds 9 images; a set needs at least 10, so that a fifth can be kept for testing' });
     expect((await first(images(UPLOAD_CAPS.maxFiles + 1)))?.message).toContain('at most 5,000 are read at once');
     expect((await first([file('huge.png', new Uint8Array([1]), 51 * 1024 * 1024)]))?.message).toBe('the files come to 51 MB; at most 50 MB are read at once');
     expect(await first([file('notes.txt', 'hi'), ...images(10)])).toEqual({ file: 'notes.txt', message: 'is not a PNG, JPEG, WebP, zip or CSV file' });
@@ -73,12 +73,10 @@ describe('readUpload', () => {
     expect(result.problems[20].message).toBe('and 5 more problems');
   });
 
-  it('a CSV: images with their split checks, or points passed through; a ragged one names its line', async () => {
+  it('a CSV: images with their split checks, or points (see custom-points.test.ts); a ragged one names its line', async () => {
     const pixelRow = Array.from({ length: 784 }, () => 0.5).join(',');
     const csv = await readUpload([file('pix.csv', Array.from({ length: 10 }, () => pixelRow).join('\n'))], false, decode);
-    expect(csv.kind === 'images' && csv.set.count).toBe(10);
-    const points = await readUpload([file('pts.csv', '0,1,a\n2,3,b')], false, decode);
-    expect(points.kind === 'points' && Array.from(points.points.points)).toEqual([0, 1, 2, 3]);
+    expect(csv.kind === 'set' && csv.set.count).toBe(10);
     const ragged = await readUpload([file('r.csv', '0,1\n2,3,4,5')], false, decode);
     expect(ragged).toEqual({ kind: 'failed', problems: [{ file: 'r.csv', line: 2, message: expect.stringContaining('found 4 values, but line 1 has 2') }] });
   });

@@ -63,8 +63,8 @@ export const SCHEMA: readonly FieldSpec[] = Object.freeze([
   {
     key: 'data', kind: 'enum', default: DEFAULT_CONFIG.data, options: DATASETS,
     label: 'Dataset',
-    optionLabels: { custom: 'your images' },
-    help: 'MNIST handwritten digits, simple synthetic shapes, a 2-D point set (moons, 8 blobs on a ring, a two-arm spiral, a pinwheel), all but MNIST generated in the browser, or your own images (below).',
+    optionLabels: { custom: 'your images', 'custom-points': 'your points' },
+    help: 'MNIST handwritten digits, simple synthetic shapes, a 2-D point set (moons, 8 blobs on a ring, a two-arm spiral, a pinwheel), all but MNIST generated in the browser, or your own images or points (below).',
   },
   {
     key: 'hidden', kind: 'intList', default: DEFAULT_CONFIG.hidden,

@@ -15,9 +15,10 @@ export type BackendChoice = (typeof BACKENDS)[number];
 /**
  * `mnist`: the real digits; `shapes`: seeded synthetic 28×28 shapes generated in the app;
  * `moons`, `rings`, `spiral`, `pinwheel`: seeded 2-D point sets (data/points2d.ts), modelled with a Gaussian decoder.
- * `custom`: images uploaded in this tab (they cannot travel in a link: see PlaygroundState).
+ * `custom`: images uploaded in this tab; `custom-points`: 2-D points uploaded as a CSV (neither can travel
+ * in a link: see data/custom/link.ts).
  */
-export const DATASETS = ['mnist', 'shapes', 'moons', 'rings', 'spiral', 'pinwheel', 'custom'] as const;
+export const DATASETS = ['mnist', 'shapes', 'moons', 'rings', 'spiral', 'pinwheel', 'custom', 'custom-points'] as const;
 export type DatasetName = (typeof DATASETS)[number];
 
 export interface PlaygroundConfig {

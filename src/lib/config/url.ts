@@ -4,7 +4,7 @@
  * depend on each other (the pad's dimensions).
  */
 import type { PlaygroundConfig } from './types';
-import { isPointSet } from '../data/points2d';
+import { isPointData } from '../data/points2d';
 import { POINT_SIGMA } from '../model/recon-term';
 import { DEFAULT_CONFIG, RESET_KEYS } from './types';
 import type { ConfigKey, FieldSpec, IntListField } from './schema';
@@ -90,7 +90,7 @@ export function reconcileConfig(config: PlaygroundConfig, userKeys: ReadonlySet<
   }
   // `recon` is about images: a point set keeps it at its default, so its links stay canonical.
   // Only a link that names `recon` hears about it.
-  if (isPointSet(fixed.data) && (userKeys.has('recon') || fixed.recon !== DEFAULT_CONFIG.recon)) {
+  if (isPointData(fixed.data) && (userKeys.has('recon') || fixed.recon !== DEFAULT_CONFIG.recon)) {
     const text = `${quote('recon')}: ${fixed.recon} applies to images; the 2-D point set ${quote(fixed.data)} is always fitted with a Gaussian likelihood (σ = ${POINT_SIGMA}), so it is ignored.`;
     messages.push({ key: 'recon', problem: 'mismatch', used: DEFAULT_CONFIG.recon, text });
     fixed.recon = DEFAULT_CONFIG.recon;

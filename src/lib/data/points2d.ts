@@ -31,6 +31,14 @@ export function isPointSet(name: string): name is PointSetName {
   return (POINT_SETS as readonly string[]).includes(name);
 }
 
+/** Points uploaded as a CSV (data/custom/points.ts): a 2-D set like the built-in ones, but not generated. */
+export const UPLOADED_POINTS = 'custom-points';
+
+/** Whether a data set is 2-D points (built-in or uploaded): a Gaussian decoder, the data plot, no image views. */
+export function isPointData(name: string): boolean {
+  return isPointSet(name) || name === UPLOADED_POINTS;
+}
+
 /** Standard normal draws from a uniform source (Box–Muller, one value per call, no caching). */
 function normal(random: () => number): number {
   const u = 1 - random(); // (0, 1]: log(u) is finite
@@ -92,5 +100,5 @@ export function generatePoints(name: PointSetName, count: number, seed: number):
 
 /** Values per example of a named data set: the model's input and output width. */
 export function featuresOf(data: string): number {
-  return isPointSet(data) ? POINT_FEATURES : PIXELS;
+  return isPointData(data) ? POINT_FEATURES : PIXELS;
 }

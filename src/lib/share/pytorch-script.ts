@@ -60,6 +60,8 @@ export function pytorchScript(config: PlaygroundConfig, options: ScriptOptions =
       ? '\nNote: this configuration used the app\'s synthetic shapes, which are generated in the browser;\nthis script trains on MNIST instead.\n'
       : config.data === 'custom'
         ? '\nNote: this configuration trained on images uploaded in the browser, which stay there;\nthis script trains on MNIST instead.\n'
+      : config.data === 'custom-points'
+        ? '\nNote: this configuration trained on 2-D points uploaded in the browser, which stay there;\nthis script trains the same layer sizes on MNIST instead.\n'
       : isPointSet(config.data)
         ? `\nNote: this configuration used the app's 2-D point set '${config.data}', which this script does not build;\nit trains the same layer sizes on MNIST instead.\n`
         : '';

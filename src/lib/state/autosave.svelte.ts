@@ -3,6 +3,7 @@ import { packHistory, packedHistoryProblem, unpackHistory } from './run-history'
 import { RunStore, storageFailure, type SavedRun, type SavedRunSummary, type StorageFailure } from './run-store';
 import { holdPresence, newPageId, openPageIds } from './tab-presence';
 import { RunWriter } from './run-writer';
+import { isUploadData } from '../data/custom/custom-set';
 
 /** While the run changes, it is saved this often (and when training pauses or the page is hidden). */
 const SAVE_EVERY_MS = 5_000;
@@ -110,8 +111,8 @@ export class RunAutosave {
       if (!store) return;
       const runId = client.runId;
       const query = this.#playground.query;
-      // Uploaded images go with the run (stored once, by content id), so a reload resumes on them.
-      const upload = this.#playground.config.data === 'custom' ? this.#playground.customSet : null;
+      // Uploaded images or points go with the run (stored once, by content id), so a reload resumes on them.
+      const upload = isUploadData(this.#playground.config.data) ? this.#playground.customSet : null;
       // A worker that cannot answer now (a model being built, a lost device) is asked again next time.
       const checkpoint = await client.requestSnapshot(true).catch(() => null);
       if (!checkpoint) return;

@@ -8,11 +8,15 @@ import type { Checkpoint } from '../training/checkpoint';
 import type { EvalMetrics, StepMetrics } from '../training/protocol';
 import { whenModelReady } from './model-ready.svelte';
 import { SweepState } from '../sweep/sweep.svelte';
-import { splitCustom, type CustomSet } from '../data/custom/custom-set';
+import { datasetOf, isUploadData, rowsWord, splitCustom, type CustomSet } from '../data/custom/custom-set';
 import { withoutUpload } from '../data/custom/link';
 
-/** Said when uploaded images are asked for and this tab has none. */
-const NO_UPLOAD = 'it was trained on uploaded images, which this tab does not have: add the same files under “Your data” first';
+/** Said when uploaded data is asked for and this tab does not have it. */
+function noUpload(data: string): string {
+  return data === 'custom'
+    ? 'it was trained on uploaded images, which this tab does not have: add the same files under “Your data” first'
+    : 'it was trained on uploaded points, which this tab does not have: add the same CSV under “Your data” first';
+}
 
 const URL_DEBOUNCE_MS = 250;
 
@@ -34,7 +38,7 @@ export class PlaygroundState {
   #confirm = $state.raw<ConfirmRequest | null>(null);
   /** Weights loaded from a file count as progress even at step 0. */
   #weightsLoaded = $state(false);
-  /** Images uploaded in this tab (the `custom` dataset), before their split; never in a link. */
+  /** Images or points uploaded in this tab (the `custom` or `custom-points` dataset), before their split; never in a link. */
   #custom = $state.raw<CustomSet | null>(null);
   #urlTimer: ReturnType<typeof setTimeout> | undefined;
   #dataUrl: string;
@@ -45,7 +49,7 @@ export class PlaygroundState {
   /** `ownsAddressBar` says whether the playground is on screen (the lab keeps its own query). */
   constructor(search: string, dataUrl: string, ownsAddressBar: () => boolean = () => true) {
     this.#ownsAddressBar = ownsAddressBar;
-    const { config, messages } = withoutUpload(parseConfig(search), false);
+    const { config, messages } = withoutUpload(parseConfig(search), null);
     this.#config = config;
     this.#linkMessages = messages;
     this.#dataUrl = dataUrl;
@@ -59,18 +63,22 @@ export class PlaygroundState {
   get query(): string { return serializeConfig(this.#config); }
   /** The uploaded set in this tab, if any (whether or not it is the dataset in force). */
   get customSet(): CustomSet | null { return this.#custom; }
+  /** The data set this tab's upload trains as, if there is one. */
+  get uploadData() { return this.#custom ? datasetOf(this.#custom) : null; }
 
   /**
-   * Trains on uploaded images: a fresh model on them, split 80/20 with the
-   * seed. Asks first if training would be lost; resolves false if cancelled.
+   * Trains on uploaded images or points: a fresh model on them, split 80/20
+   * with the seed. Asks first if training would be lost; resolves false if cancelled.
    */
   async useCustomSet(set: CustomSet): Promise<boolean> {
+    const rows = rowsWord(set, set.count);
     if (this.hasProgress) {
-      const ok = await this.ask('Train on your images?', `A new model is built on your ${set.count} images. The current one (step ${this.client.step}) will be discarded.`, 'Discard and train');
+      const ok = await this.ask(`Train on your ${rowsWord(set)}?`, `A new model is built on your ${set.count} ${rows}. The current one (step ${this.client.step}) will be discarded.`, 'Discard and train');
       if (!ok) return false;
     }
     this.#custom = set;
-    this.#config = { ...this.#config, data: 'custom' };
+    // `recon` does not apply to points; it goes back to its default as it does for the built-in point sets.
+    this.#config = reconcileConfig({ ...$state.snapshot(this.#config), data: datasetOf(set) } as PlaygroundConfig).config;
     const { data: _dropped, ...rest } = this.#fieldMessages;
     this.#fieldMessages = rest;
     this.#linkMessages = this.#linkMessages.filter((m) => m.key !== 'data');
@@ -119,8 +127,8 @@ export class PlaygroundState {
    * Returns the value now in force, so the control can show it.
    */
   async setField(key: ConfigKey, raw: string): Promise<void> {
-    if (key === 'data' && raw === 'custom' && !this.#custom) {
-      this.#fieldMessages = { ...this.#fieldMessages, data: 'Add your own images under “Your data” first.' };
+    if (key === 'data' && isUploadData(raw) && raw !== this.uploadData) {
+      this.#fieldMessages = { ...this.#fieldMessages, data: `Add your own ${raw === 'custom' ? 'images' : 'points'} under “Your data” first.` };
       this.#config = { ...this.#config }; // the control shows the dataset still in force
       return;
     }
@@ -177,7 +185,7 @@ export class PlaygroundState {
       const ok = await this.ask('Open this configuration?', `The current model (step ${this.client.step}) will be discarded.`, 'Discard and open');
       if (!ok) return false;
     }
-    const { config, messages } = withoutUpload(parseConfig(search), this.#custom !== null);
+    const { config, messages } = withoutUpload(parseConfig(search), this.uploadData);
     this.#config = config;
     this.#linkMessages = messages;
     this.#fieldMessages = {};
@@ -198,9 +206,9 @@ export class PlaygroundState {
   #startModel(): void {
     this.#runEnding();
     this.#weightsLoaded = false;
-    if (this.#config.data === 'custom') {
-      if (this.#custom) this.client.setCustomData(splitCustom(this.#custom, this.#config.seed));
-      else this.#config = { ...this.#config, data: 'mnist' };
+    if (isUploadData(this.#config.data)) {
+      if (this.#custom && this.uploadData === this.#config.data) this.client.setCustomData(splitCustom(this.#custom, this.#config.seed));
+      else this.#config = { ...this.#config, data: this.#config.data === 'custom' ? 'mnist' : 'moons' };
     }
     this.client.start(this.#config, this.#dataUrl);
   }
@@ -212,7 +220,7 @@ export class PlaygroundState {
    * not the model. Asks before replacing anything. Resolves false if cancelled.
    */
   async importModel(model: ModelFile): Promise<boolean> {
-    if (model.config.data === 'custom' && !this.#custom) throw new Error(NO_UPLOAD);
+    if (isUploadData(model.config.data) && model.config.data !== this.uploadData) throw new Error(noUpload(model.config.data));
     const config: PlaygroundConfig = { ...model.config, hidden: [...model.config.hidden], backend: this.#config.backend };
     const rebuild = changedResetKeys(this.#config, config);
     if (rebuild.length > 0 || this.hasProgress) {
@@ -237,14 +245,16 @@ export class PlaygroundState {
   async resumeRun(query: string, checkpoint: Checkpoint, history: { steps: StepMetrics[]; evals: EvalMetrics[] }, upload: CustomSet | null = null): Promise<boolean> {
     const { config, messages } = parseConfig(query);
     if (messages.length > 0) throw new Error(`its settings are no longer valid (${messages[0].text})`);
-    if (config.data === 'custom' && !upload && !this.#custom) throw new Error(NO_UPLOAD);
+    const usable = (set: CustomSet | null) => set !== null && datasetOf(set) === config.data;
+    if (isUploadData(config.data) && !usable(upload) && !usable(this.#custom)) throw new Error(noUpload(config.data));
     if (this.hasProgress) {
       const ok = await this.ask('Resume the saved run?', `The current model (step ${this.client.step}) will be replaced by the saved run (step ${checkpoint.step}).`, 'Resume');
       if (!ok) return false;
     }
-    // A model in place on other uploaded images with the same settings is rebuilt on the run's own.
-    const otherImages = config.data === 'custom' && upload !== null && upload.id !== this.#custom?.id;
-    if (config.data === 'custom' && upload) this.#custom = upload;
+    // A model in place on other uploaded data with the same settings is rebuilt on the run's own.
+    const runsOn = isUploadData(config.data) && usable(upload) ? upload : null;
+    const otherImages = runsOn !== null && runsOn.id !== this.#custom?.id;
+    if (runsOn) this.#custom = runsOn;
     await this.#switchAndRestore(config, checkpoint, history, otherImages);
     return true;
   }

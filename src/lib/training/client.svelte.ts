@@ -238,7 +238,7 @@ export class TrainingClient {
     this.#send({ type: 'step', count });
   }
 
-  /** Uploaded images for the `custom` data set; the next `start` with data `custom` trains on them. */
+  /** Uploaded images or points, split: the next `start` with data `data.name` (`custom`, `custom-points`) trains on them. */
   setCustomData(data: TrainingData): void {
     this.#send({ type: 'custom-data', data });
   }

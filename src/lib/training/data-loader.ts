@@ -1,3 +1,4 @@
+import { isUploadData } from '../data/custom/custom-set';
 import { isPointSet } from '../data/points2d';
 import { mnistFromPacked, pointSet, syntheticShapes, type TrainingData } from './dataset';
 
@@ -28,9 +29,9 @@ export async function download(url: string, progress: DownloadProgress): Promise
   return bytes;
 }
 
-/** The named data set: MNIST from the packed file at `dataUrl`, or one generated here (shapes, 2-D points). Uploaded data (`custom`) comes in its own message. */
+/** The named data set: MNIST from the packed file at `dataUrl`, or one generated here (shapes, 2-D points). Uploaded data (`custom`, `custom-points`) comes in its own message. */
 export async function loadTrainingData(name: string, dataUrl: string, progress: DownloadProgress): Promise<TrainingData> {
-  if (name === 'custom') throw new Error('your own images are not loaded in this tab: add them under “Your data”, or choose another dataset');
+  if (isUploadData(name)) throw new Error(`your own ${name === 'custom' ? 'images are' : 'points are'} not loaded in this tab: add them under “Your data”, or choose another dataset`);
   if (isPointSet(name)) return pointSet(name);
   return name === 'shapes' ? syntheticShapes() : mnistFromPacked(await download(dataUrl, progress));
 }

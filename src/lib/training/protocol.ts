@@ -77,7 +77,7 @@ export type ToWorker =
   | { type: 'sweep'; requestId: number; betas: number[]; epochs: number }
   /** Stops a sweep under way after the step in progress; finished βs stay. Nothing happens if none is. */
   | { type: 'cancel-sweep' }
-  /** Uploaded images, already split: the data set named `custom` from the next `init` on. */
+  /** Uploaded images or points, already split: the data set named `data.name` (`custom`, `custom-points`) from the next `init` on. */
   | { type: 'custom-data'; data: TrainingData };
 
 export type WorkerRequest = Extract<ToWorker, { requestId: number }>;

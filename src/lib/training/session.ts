@@ -291,7 +291,7 @@ export class TrainingSession {
       case 'evaluate':
         return this.#evaluateNow(task, token);
       case 'custom-data':
-        this.#dataCache.set('custom', task.data); // the page sends an init right after, which builds the model on it
+        this.#dataCache.set(task.data.name, task.data); // `custom` or `custom-points`: the page sends an init right after, which builds the model on it
         return;
       case 'cancel-evaluate':
         return; // an evaluation under way sees it waiting and stops; otherwise there is nothing to stop

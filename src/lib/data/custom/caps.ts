@@ -13,8 +13,10 @@ export const UPLOAD_CAPS = Object.freeze({
   maxInflatedBytes: 200 * 1024 * 1024,
   /** Bytes of one image once unpacked. */
   maxImageBytes: 20 * 1024 * 1024,
-  /** Fewest images that make a set (80/20 split leaves 2 test images). */
+  /** Fewest images (or points) that make a set (80/20 split leaves 2 test rows). */
   minImages: 10,
+  /** Points in one CSV of x,y rows. */
+  maxPoints: 100_000,
   /** Most classes (labels are stored as one byte). */
   maxClasses: 100,
 });
@@ -24,7 +26,7 @@ const MB = 1024 * 1024;
 /** The caps in words, for the UI and error messages. */
 export function capsText(): string {
   const c = UPLOAD_CAPS;
-  return `${c.minImages} to ${c.maxImages.toLocaleString('en')} images, at most ${c.maxFiles.toLocaleString('en')} files and ${c.maxInputBytes / MB} MB in all, ${c.maxInflatedBytes / MB} MB once a zip is unpacked, ${c.maxClasses} classes`;
+  return `${c.minImages} to ${c.maxImages.toLocaleString('en')} images or ${c.maxPoints.toLocaleString('en')} points, at most ${c.maxFiles.toLocaleString('en')} files and ${c.maxInputBytes / MB} MB in all, ${c.maxInflatedBytes / MB} MB once a zip is unpacked, ${c.maxClasses} classes`;
 }
 
 /** A size in words: "980 KB", "1.5 MB", "300 MB". */

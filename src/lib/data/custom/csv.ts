@@ -16,15 +16,13 @@ export interface CsvImages {
 /** Rows of x,y with an optional label: a 2-D point set. */
 export interface CsvPoints {
   kind: 'points';
-  /** n × 2 coordinates. */
-  points: Float32Array;
+  /** n × 2 coordinates, as written (double precision: standardising comes later). */
+  points: Float64Array;
   labels: Uint8Array;
   classNames: string[];
 }
 
 export type CsvData = CsvImages | CsvPoints;
-
-export const MAX_POINTS = 100_000;
 
 const SHAPES = 'each row must hold 784 pixel values (optionally a label after them) or x,y (optionally a label)';
 
@@ -76,7 +74,7 @@ export function parseCsv(text: string, file: string): CsvData {
     }
     labelNames.push(hasLabel ? fields[width - 1] || UNLABELLED : UNLABELLED);
     rows++;
-    const cap = kind === 'images' ? UPLOAD_CAPS.maxImages : MAX_POINTS;
+    const cap = kind === 'images' ? UPLOAD_CAPS.maxImages : UPLOAD_CAPS.maxPoints;
     if (rows > cap) fail(lineNo, `more than ${cap.toLocaleString('en')} rows (the most one set may hold)`);
   }
   if (rows === 0) fail(undefined, 'the file has no data rows');
@@ -88,7 +86,7 @@ export function parseCsv(text: string, file: string): CsvData {
     if (index === null) fail(undefined, `more than ${UPLOAD_CAPS.maxClasses} different labels`);
     labels[r] = index as number;
   }
-  if (kind === 'points') return { kind, points: Float32Array.from(values), labels, classNames: table.names };
+  if (kind === 'points') return { kind, points: Float64Array.from(values), labels, classNames: table.names };
 
   // 0–255 when any value is above 1, else 0–1 already.
   const scale = values.some((v) => v > 1) ? 1 / 255 : 1;

@@ -1,9 +1,10 @@
 import { PIXELS } from '../pack';
 import { UPLOAD_CAPS, megabytes } from './caps';
 import { convertRgba } from './convert';
-import { customSetId, type CustomSet } from './custom-set';
-import { parseCsv, type CsvPoints } from './csv';
+import { customSetId, rowsWord, type CustomSet } from './custom-set';
+import { parseCsv } from './csv';
 import { isImageName, LabelTable, looseLabels, zipLabel } from './labels';
+import { pointsSet } from './points';
 import { UploadError, type UploadProblem } from './problem';
 import { readZip } from './zip';
 
@@ -28,8 +29,7 @@ export type UploadStage = 'reading' | 'unzipping' | 'converting';
 export type UploadProgress = (stage: UploadStage, done: number, total: number) => void;
 
 export type UploadResult =
-  | { kind: 'images'; set: CustomSet }
-  | { kind: 'points'; points: CsvPoints; source: string }
+  | { kind: 'set'; set: CustomSet }
   | { kind: 'failed'; problems: UploadProblem[] };
 
 /** Problems listed at most; the rest are counted. */
@@ -53,7 +53,7 @@ function failed(problems: UploadProblem[]): UploadResult {
 
 /**
  * Reads a selection of files into a set of MNIST-style images (or a CSV's
- * points). Everything is checked before anything is returned: any problem
+ * 2-D points, standardised: see points.ts). Everything is checked before anything is returned: any problem
  * means no set at all, and every problem names its file (and line).
  */
 export async function readUpload(files: readonly InputFile[], invert: boolean, decode: DecodeImage, progress: UploadProgress = () => {}): Promise<UploadResult> {
@@ -97,16 +97,19 @@ export async function readUpload(files: readonly InputFile[], invert: boolean, d
 async function fromCsv(file: InputFile): Promise<UploadResult> {
   const text = new TextDecoder().decode(await file.bytes());
   const data = parseCsv(text, file.name);
-  if (data.kind === 'points') return { kind: 'points', points: data, source: file.name };
-  return checkedSet({ count: data.count, images: data.images, labels: data.labels, classNames: data.classNames, source: file.name });
+  if (data.kind === 'images') return checkedSet({ count: data.count, images: data.images, labels: data.labels, classNames: data.classNames, source: file.name });
+  const count = data.points.length / 2;
+  return tooFew(file.name, count, rowsWord({ features: 2 }, count)) ?? { kind: 'set', set: pointsSet(data, file.name) };
+}
+
+/** A set too small to split 80/20 into something to train on and something to test on. */
+function tooFew(file: string, count: number, rows: string): UploadResult | null {
+  if (count >= UPLOAD_CAPS.minImages) return null;
+  return { kind: 'failed', problems: [{ file, message: `holds ${count} ${rows}; a set needs at least ${UPLOAD_CAPS.minImages}, so that a fifth can be kept for testing` }] };
 }
 
 function checkedSet(content: Omit<CustomSet, 'id'>): UploadResult {
-  const set = { ...content, id: customSetId(content) };
-  if (set.count < UPLOAD_CAPS.minImages) {
-    return { kind: 'failed', problems: [{ file: set.source, message: `holds ${set.count} ${set.count === 1 ? 'image' : 'images'}; a set needs at least ${UPLOAD_CAPS.minImages}` }] };
-  }
-  return { kind: 'images', set };
+  return tooFew(content.source, content.count, rowsWord(content, content.count)) ?? { kind: 'set', set: { ...content, id: customSetId(content) } };
 }
 
 async function convertAll(pending: Pending[], invert: boolean, decode: DecodeImage, progress: UploadProgress, source: string): Promise<UploadResult> {

@@ -30,7 +30,7 @@ scope.onmessage = async (event: MessageEvent<UploadRequest>) => {
   try {
     const inputs = files.map((f) => ({ name: f.name, size: f.size, bytes: async () => new Uint8Array(await f.arrayBuffer()) }));
     const result = await readUpload(inputs, invert, decode, (stage, done, total) => post({ type: 'progress', stage, done, total }));
-    const transfer = result.kind === 'images' ? [result.set.images.buffer] : result.kind === 'points' ? [result.points.points.buffer] : [];
+    const transfer = result.kind === 'set' ? [result.set.images.buffer] : [];
     post({ type: 'done', result }, transfer);
   } catch (error) {
     post({ type: 'done', result: { kind: 'failed', problems: [{ file: 'Your selection', message: `could not be read (${error instanceof Error ? error.message : String(error)})` }] } });
