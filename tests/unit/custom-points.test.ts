@@ -9,9 +9,7 @@ import { parseConfig, reconcileConfig } from '../../src/lib/config/url';
 import { DEFAULT_CONFIG, type PlaygroundConfig } from '../../src/lib/config/types';
 import { featuresOf } from '../../src/lib/data/points2d';
 import { reconTermOf } from '../../src/lib/model/recon-term';
-import { TrainingSession } from '../../src/lib/training/session';
-import { loadTrainingData } from '../../src/lib/training/data-loader';
-import type { FromWorker } from '../../src/lib/training/protocol';
+import { loaderSession } from './loader-session';
 
 beforeAll(async () => {
   await useCpuBackend();
@@ -119,15 +117,7 @@ describe('custom-points in the config, the loss and links', () => {
 
 describe('the session trains on uploaded points', () => {
   it('without the points, init says what to do; with them, it trains a 2-wide model and sends the test points', async () => {
-    const sent: FromWorker[] = [];
-    const session = new TrainingSession({
-      send: (message) => void sent.push(message),
-      loadData: (name, url, progress) => loadTrainingData(name, url, progress),
-      startBackend: async () => ({ backend: 'cpu', notes: [] }),
-      fallbackBackend: async () => 'cpu',
-      watchBackend: () => {},
-      nextTask: () => new Promise((resolve) => setImmediate(resolve)),
-    });
+    const { session, sent } = loaderSession();
     const config: PlaygroundConfig = { ...DEFAULT_CONFIG, data: 'custom-points', hidden: [8], batch: 16, seed: 3, backend: 'cpu' };
     session.receive({ type: 'init', generation: 1, config, dataUrl: '' });
     await session.idle();

@@ -20,7 +20,7 @@ function makeSession() {
   const session = new TrainingSession({
     send: (message) => void sent.push(message),
     // The real loader for `custom` (it has nothing to load); small data for the rest.
-    loadData: async (name, url, progress) => (name === 'custom' ? loadTrainingData(name, url, progress) : tinyData(48, 16)),
+    loadData: async (name, url, progress, seed) => (name === 'custom' ? loadTrainingData(name, url, progress, seed) : tinyData(48, 16)),
     startBackend: async () => ({ backend: 'cpu', notes: [] }),
     fallbackBackend: async () => 'cpu',
     watchBackend: () => {},

@@ -16,7 +16,7 @@ beforeAll(async () => {
 
 describe('2-D points through the model', () => {
   it('the loader builds point sets with 2 features, 8000 train and 2000 test points', async () => {
-    const data = await loadTrainingData('moons', 'unused.bin', () => {});
+    const data = await loadTrainingData('moons', 'unused.bin', () => {}, 42);
     expect(data.features).toBe(2);
     expect([data.trainCount, data.testCount]).toEqual([8000, 2000]);
     expect(data.trainImages.length).toBe(16000);
@@ -37,7 +37,7 @@ describe('2-D points through the model', () => {
   });
 
   it('a small VAE learns moons: the test Gaussian NLL falls, decoder means land on the data', async () => {
-    const data = pointSet('moons');
+    const data = pointSet('moons', 42);
     const trainer = new Trainer(data, {
       arch: { inputSize: data.features, hidden: [64, 64], latent: 2, act: 'relu' },
       recon: 'bce', // ignored for points: the Gaussian applies

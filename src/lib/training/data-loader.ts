@@ -29,9 +29,12 @@ export async function download(url: string, progress: DownloadProgress): Promise
   return bytes;
 }
 
-/** The named data set: MNIST from the packed file at `dataUrl`, or one generated here (shapes, 2-D points). Uploaded data (`custom`, `custom-points`) comes in its own message. */
-export async function loadTrainingData(name: string, dataUrl: string, progress: DownloadProgress): Promise<TrainingData> {
+/**
+ * The named data set: MNIST from the packed file at `dataUrl`, or one generated here (shapes; 2-D points
+ * from `seed`, the run's seed). Uploaded data (`custom`, `custom-points`) comes in its own message.
+ */
+export async function loadTrainingData(name: string, dataUrl: string, progress: DownloadProgress, seed: number): Promise<TrainingData> {
   if (isUploadData(name)) throw new Error(`your own ${name === 'custom' ? 'images are' : 'points are'} not loaded in this tab: add them under “Your data”, or choose another dataset`);
-  if (isPointSet(name)) return pointSet(name);
+  if (isPointSet(name)) return pointSet(name, seed);
   return name === 'shapes' ? syntheticShapes() : mnistFromPacked(await download(dataUrl, progress));
 }

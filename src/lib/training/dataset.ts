@@ -1,6 +1,7 @@
 import { PIXELS, unpackDigits } from '../data/pack';
 import { fixedSplit, gatherImages, gatherLabels } from '../data/split';
 import { generateShapes, SHAPES_TEST, SHAPES_TRAIN, SHAPE_NAMES } from '../data/shapes';
+import { mixSeed } from '../data/rng';
 import { generatePoints, POINT_CLASS_NAMES, POINT_FEATURES, POINT_SETS, POINTS_TEST, POINTS_TRAIN, type PointSetName } from '../data/points2d';
 
 /**
@@ -52,11 +53,15 @@ export function syntheticShapes(): TrainingData {
   };
 }
 
-/** A 2-D point set. Fixed seeds per set and split, independent of the model seed, like a real data set. */
-export function pointSet(name: PointSetName): TrainingData {
-  const base = 3001 + 10 * POINT_SETS.indexOf(name);
-  const train = generatePoints(name, POINTS_TRAIN, base);
-  const test = generatePoints(name, POINTS_TEST, base + 1);
+/**
+ * A 2-D point set generated from the run's seed (the `seed` key): the same set
+ * and seed always give the same points, so a link, a reload or a resumed run
+ * trains on exactly the points it had; another seed draws other points.
+ */
+export function pointSet(name: PointSetName, seed: number): TrainingData {
+  const base = mixSeed(seed, 3001 + POINT_SETS.indexOf(name));
+  const train = generatePoints(name, POINTS_TRAIN, mixSeed(base, 1));
+  const test = generatePoints(name, POINTS_TEST, mixSeed(base, 2));
   return {
     name,
     features: POINT_FEATURES,

@@ -9,6 +9,7 @@ import { MetricsBuffer } from './metrics-buffer';
 import type { EvalMetrics, FromWorker, RunPosition, ToWorker, WorkerRequest } from './protocol';
 import { RunawayDetector, type RunawayVerdict } from './runaway';
 import { PIXELS } from '../data/pack';
+import { isPointSet } from '../data/points2d';
 import { Trainer, type LiveSettings, type TrainerSettings } from './trainer';
 import { probeImage, probeTestImage } from './test-posterior';
 import { testSetIwae } from './test-iwae';
@@ -20,7 +21,8 @@ type Outgoing = FromWorker extends infer M ? (M extends { generation: number } ?
 /** What the session needs from its surroundings; the worker gives the real ones, tests give cpu and small data. */
 export interface SessionDeps {
   send(message: FromWorker, transfer?: Transferable[]): void;
-  loadData(name: string, dataUrl: string, progress: DownloadProgress): Promise<TrainingData>;
+  /** `seed` is the run's: the 2-D point sets are drawn from it. */
+  loadData(name: string, dataUrl: string, progress: DownloadProgress, seed: number): Promise<TrainingData>;
   /** Starts the configured backend; `auto` may time a few steps of this model. */
   startBackend(choice: BackendChoice, data: TrainingData, settings: TrainerSettings): Promise<{ backend: string; notes: string[] }>;
   /** Starts the backend to carry on with after the current one's device was lost. */
@@ -340,7 +342,7 @@ export class TrainingSession {
     this.#config = config;
     this.#live = { recon: config.recon, beta: config.beta, warmup: config.warmup, lr: config.lr };
 
-    const data = await this.#loadData(config.data, dataUrl, token);
+    const data = await this.#loadData(config, dataUrl, token);
     this.#settings = {
       arch: { inputSize: data.features, hidden: config.hidden, latent: config.latent, act: config.act },
       opt: config.opt,
@@ -372,19 +374,22 @@ export class TrainingSession {
     await this.#evaluate(token, 'start');
   }
 
-  async #loadData(name: string, dataUrl: string, token: number): Promise<TrainingData> {
-    const cached = this.#dataCache.get(name);
+  async #loadData(config: PlaygroundConfig, dataUrl: string, token: number): Promise<TrainingData> {
+    const key = dataKey(config);
+    const cached = this.#dataCache.get(key);
     if (cached) return cached;
     const data = await this.#wait(
-      this.#deps.loadData(name, dataUrl, (loaded, total) => this.#post({ type: 'progress', stage: 'download', loaded, total })),
+      this.#deps.loadData(config.data, dataUrl, (loaded, total) => this.#post({ type: 'progress', stage: 'download', loaded, total }), config.seed),
       token,
     );
-    this.#dataCache.set(name, data);
+    // One seed's points at a time: another seed's set is dropped, not kept beside it.
+    for (const old of this.#dataCache.keys()) if (old.startsWith(`${config.data}@`)) this.#dataCache.delete(old);
+    this.#dataCache.set(key, data);
     return data;
   }
 
   #data(): TrainingData {
-    const data = this.#config ? this.#dataCache.get(this.#config.data) : undefined;
+    const data = this.#config ? this.#dataCache.get(dataKey(this.#config)) : undefined;
     if (!data) throw new Error('the training data is not loaded');
     return data;
   }
@@ -682,4 +687,9 @@ export class TrainingSession {
     }
     this.#post({ type: 'decoder', step: trainer.step, layers: decoder, checkpoint: whole }, decoder.flatMap((l) => [l.weights.buffer, l.bias.buffer]));
   }
+}
+
+/** The data cache's key: a point set is drawn from the seed, so it is cached per seed; other sets by name. */
+function dataKey(config: Pick<PlaygroundConfig, 'data' | 'seed'>): string {
+  return isPointSet(config.data) ? `${config.data}@${config.seed}` : config.data;
 }
