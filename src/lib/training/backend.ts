@@ -117,6 +117,20 @@ export function watchWebGpuDevice(watched: WeakSet<object>, lost: () => void): v
   void device.lost.then(() => lost());
 }
 
+/**
+ * When training runs on webgpu: resolves once the device's loss has been
+ * reported, or after `waitMs` if it is not being lost. At once elsewhere.
+ */
+export async function webGpuLossReported(waitMs: number): Promise<void> {
+  if (tf.getBackend() !== 'webgpu') return;
+  const device = (tf.findBackend('webgpu') as unknown as { device?: GPUDevice } | null)?.device;
+  if (!device) return;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  // Handlers run in the order they were added: watchWebGpuDevice's has run by the time this one does.
+  await Promise.race([device.lost, new Promise<void>((resolve) => (timer = setTimeout(resolve, waitMs)))]);
+  clearTimeout(timer);
+}
+
 export interface BackendOutcome {
   backend: BackendName;
   /** Why earlier choices were skipped, for the UI. */

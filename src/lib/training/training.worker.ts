@@ -1,7 +1,7 @@
 /// <reference lib="webworker" />
 import type { FromWorker, ToWorker } from './protocol';
 import { TrainingSession } from './session';
-import { initBackend, watchWebGpuDevice, webglCanvas, type BackendName } from './backend';
+import { initBackend, watchWebGpuDevice, webGpuLossReported, webglCanvas, type BackendName } from './backend';
 import { BROWSER_PROBE, chooseFastestBackend } from './auto-backend';
 import type { BackendChoice } from '../config/types';
 import type { TrainingData } from './dataset';
@@ -71,6 +71,8 @@ const session = new TrainingSession({
   startBackend,
   fallbackBackend: async () => (await initBackend('wasm', [...lostBackends])).backend,
   watchBackend,
+  // A second is ample: the loss follows the failed read within the same few tasks.
+  lossReported: () => webGpuLossReported(1000),
   nextTask,
 });
 
