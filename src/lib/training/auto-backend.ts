@@ -53,7 +53,9 @@ export const BROWSER_PROBE: BackendProbe = { missingSupport, softwareWebGlRender
  * `auto`: time a few real steps of the configured model on each backend worth
  * trying and keep the fastest. A software WebGL renderer or WebGPU adapter
  * (SwiftShader, llvmpipe) is skipped without timing: it is always slower than
- * wasm, and its shader compiles alone would cost seconds. (Without wasm the
+ * wasm, and its shader compiles alone would cost seconds. (Measured here on the
+ * default model, same load: SwiftShader's WebGPU 6–10 samples/s with its first
+ * step at 48–54 s, wasm 910 samples/s at 1.9 s.) (Without wasm the
  * choice is then cpu; a browser with WebGPU or WebGL has had WebAssembly for
  * years, so that case is not worth a timing.) The probe trains a throwaway
  * model, so the real run still starts from the weights its random seed gives.
