@@ -40,7 +40,7 @@ function parseArgs(argv) {
     else if (arg === '--smoke-report') options.smokeReport = next();
     else throw new Error(`unknown option ${arg}`);
   }
-  if (!['auto', 'webgl', 'wasm', 'cpu'].includes(options.backend)) throw new Error(`--backend must be auto, webgl, wasm or cpu`);
+  if (!['auto', 'webgl', 'webgpu', 'wasm', 'cpu'].includes(options.backend)) throw new Error(`--backend must be auto, webgl, webgpu, wasm or cpu`);
   if (!['default', 'webgl', 'wasm', 'cpu'].includes(options.baselineBackend)) throw new Error(`--baseline-backend must be default, webgl, wasm or cpu`);
   if (options.steps !== undefined && !(Number.isInteger(options.steps) && options.steps > 0)) throw new Error('--steps must be a positive integer');
   if (!(Number.isInteger(options.epochs) && options.epochs >= 0)) throw new Error('--epochs must be a whole number');

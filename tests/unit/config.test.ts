@@ -367,6 +367,18 @@ describe('parseConfig hand cases', () => {
     expect(parseOne('recon=MSE', 'recon').message.problem).toBe('unknown option');
   });
 
+  it('takes webgpu as a backend and still refuses junk, naming the choices', () => {
+    const good = parseConfig('backend=webgpu');
+    expect(good.messages).toEqual([]);
+    expect(good.config.backend).toBe('webgpu');
+    expect(serializeConfig({ ...DEFAULT_CONFIG, backend: 'webgpu' })).toBe('backend=webgpu');
+    for (const junk of ['WebGPU', 'webgpu2', 'gpu', 'webgpu ']) {
+      const { config, message } = parseOne(`backend=${encodeURIComponent(junk)}`, 'backend');
+      expect(config.backend).toBe('auto');
+      expect(message.text).toBe(`"backend": "${junk}" is not one of auto, webgl, webgpu, wasm, cpu; using auto.`);
+    }
+  });
+
   it('keeps the first of duplicate keys and says so', () => {
     const { config, message } = parseOne('beta=2&beta=3', 'beta');
     expect(config.beta).toBe(2);

@@ -9,7 +9,7 @@ export type ReconLoss = (typeof RECON_LOSSES)[number];
 export const OPTIMIZERS = ['adam', 'sgd', 'rmsprop'] as const;
 export type OptimizerName = (typeof OPTIMIZERS)[number];
 
-export const BACKENDS = ['auto', 'webgl', 'wasm', 'cpu'] as const;
+export const BACKENDS = ['auto', 'webgl', 'webgpu', 'wasm', 'cpu'] as const;
 export type BackendChoice = (typeof BACKENDS)[number];
 
 /**

@@ -1,4 +1,5 @@
 import { activateBackend, missingSupport, softwareWebGlRenderer, type BackendName } from './backend';
+import { softwareWebGpuAdapter } from './webgpu-support';
 import type { TrainingData } from './dataset';
 import { Trainer, type TrainerSettings } from './trainer';
 
@@ -37,29 +38,40 @@ async function timeSteps(data: TrainingData, settings: TrainerSettings): Promise
 
 /** What `auto` asks of the browser; tests give fakes with fixed timings. */
 export interface BackendProbe {
-  missingSupport(backend: BackendName): string | null;
+  missingSupport(backend: BackendName): Promise<string | null>;
   softwareWebGlRenderer(): string | null;
+  /** The WebGPU adapter's name when it computes in software, else null. */
+  softwareWebGpuAdapter(): Promise<string | null>;
   activateBackend(backend: BackendName): Promise<boolean>;
   /** Milliseconds per step of the configured model on the active backend. */
   timeSteps(data: TrainingData, settings: TrainerSettings): Promise<number>;
 }
 
-export const BROWSER_PROBE: BackendProbe = { missingSupport, softwareWebGlRenderer, activateBackend, timeSteps };
+export const BROWSER_PROBE: BackendProbe = { missingSupport, softwareWebGlRenderer, softwareWebGpuAdapter, activateBackend, timeSteps };
 
 /**
  * `auto`: time a few real steps of the configured model on each backend worth
- * trying and keep the fastest. A software WebGL renderer (SwiftShader,
- * llvmpipe) is skipped without timing: it is always slower than wasm, and its
- * shader compiles alone would cost seconds. The probe trains a throwaway
+ * trying and keep the fastest. A software WebGL renderer or WebGPU adapter
+ * (SwiftShader, llvmpipe) is skipped without timing: it is always slower than
+ * wasm, and its shader compiles alone would cost seconds. (Measured here on the
+ * default model, same load: SwiftShader's WebGPU 6–10 samples/s with its first
+ * step at 48–54 s, wasm 910 samples/s at 1.9 s.) (Without wasm the
+ * choice is then cpu; a browser with WebGPU or WebGL has had WebAssembly for
+ * years, so that case is not worth a timing.) The probe trains a throwaway
  * model, so the real run still starts from the weights its random seed gives.
  */
 export async function chooseFastestBackend(data: TrainingData, settings: TrainerSettings, probe: BackendProbe = BROWSER_PROBE): Promise<AutoChoice> {
   const notes: string[] = [];
   const candidates: BackendName[] = [];
-  for (const backend of ['webgl', 'wasm'] as const) {
-    const missing = probe.missingSupport(backend);
+  for (const backend of ['webgpu', 'webgl', 'wasm'] as const) {
+    const missing = await probe.missingSupport(backend);
     if (missing) notes.push(`${backend} skipped: ${missing}`);
     else candidates.push(backend);
+  }
+  const softwareGpu = candidates.includes('webgpu') ? await probe.softwareWebGpuAdapter() : null;
+  if (softwareGpu) {
+    notes.push(`webgpu skipped: its adapter, ${softwareGpu}, computes in software (slower than wasm)`);
+    candidates.splice(candidates.indexOf('webgpu'), 1);
   }
   const software = candidates.includes('webgl') ? probe.softwareWebGlRenderer() : null;
   if (software) {

@@ -1,9 +1,11 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { BackendChoice } from '../config/types';
+import { webGpuMissing } from './webgpu-support';
 
 export type BackendName = Exclude<BackendChoice, 'auto'>;
 
-const FALLBACK_ORDER: BackendName[] = ['webgl', 'wasm', 'cpu'];
+/** After an explicit choice fails: the GPU backends first (WebGL is the one most browsers have), then the CPU ones. */
+const FALLBACK_ORDER: BackendName[] = ['webgl', 'webgpu', 'wasm', 'cpu'];
 
 /** Each backend's code (and the wasm binaries) loads only when it is tried. */
 async function register(name: BackendName): Promise<void> {
@@ -15,6 +17,10 @@ async function register(name: BackendName): Promise<void> {
       tf.env().set('WEBGL_USE_SHAPES_UNIFORMS', false);
       return;
     }
+    case 'webgpu':
+      // Registers only where navigator.gpu exists; missingSupport checked that first.
+      await import('@tensorflow/tfjs-backend-webgpu');
+      return;
     case 'wasm': {
       const wasm = await import('@tensorflow/tfjs-backend-wasm');
       const [plain, simd, threaded] = await Promise.all([
@@ -76,8 +82,10 @@ export function softwareWebGlRenderer(): string | null {
  * Why a backend cannot run in this browser, found before its code loads, in
  * words for the page; null when it may. cpu needs nothing.
  */
-export function missingSupport(name: BackendName): string | null {
+export async function missingSupport(name: BackendName): Promise<string | null> {
   switch (name) {
+    case 'webgpu':
+      return webGpuMissing();
     case 'webgl':
       if (typeof OffscreenCanvas === 'undefined') return 'this browser cannot use WebGL in a background worker (no OffscreenCanvas)';
       return webGlRenderer() === null ? 'WebGL is turned off or not supported in this browser' : null;
@@ -94,19 +102,48 @@ export function webglCanvas(): OffscreenCanvas | HTMLCanvasElement | null {
   return backend?.gpgpu?.gl?.canvas ?? null;
 }
 
+/**
+ * Calls `lost` once when the WebGPU device tfjs trains on is lost (the webgpu
+ * twin of a lost WebGL context): a driver reset, the GPU unplugged, the
+ * browser reclaiming it. Any reason counts, "destroyed" too: tfjs never
+ * destroys its own device, and a destroyed one runs nothing either way.
+ * A device already in `watched` is not watched twice.
+ */
+export function watchWebGpuDevice(watched: WeakSet<object>, lost: () => void): void {
+  const backend = tf.findBackend('webgpu') as unknown as { device?: GPUDevice } | null;
+  const device = backend?.device;
+  if (!device || watched.has(device)) return;
+  watched.add(device);
+  void device.lost.then(() => lost());
+}
+
+/**
+ * When training runs on webgpu: resolves once the device's loss has been
+ * reported, or after `waitMs` if it is not being lost. At once elsewhere.
+ */
+export async function webGpuLossReported(waitMs: number): Promise<void> {
+  if (tf.getBackend() !== 'webgpu') return;
+  const device = (tf.findBackend('webgpu') as unknown as { device?: GPUDevice } | null)?.device;
+  if (!device) return;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  // Handlers run in the order they were added: watchWebGpuDevice's has run by the time this one does.
+  await Promise.race([device.lost, new Promise<void>((resolve) => (timer = setTimeout(resolve, waitMs)))]);
+  clearTimeout(timer);
+}
+
 export interface BackendOutcome {
   backend: BackendName;
   /** Why earlier choices were skipped, for the UI. */
   notes: string[];
 }
 
-/** Tries the requested backend, then the rest of webgl → wasm → cpu. */
+/** Tries the requested backend, then the rest of webgl → webgpu → wasm → cpu. */
 export async function initBackend(choice: BackendChoice, avoid: readonly BackendName[] = []): Promise<BackendOutcome> {
   const preferred = choice === 'auto' ? FALLBACK_ORDER : [choice, ...FALLBACK_ORDER.filter((b) => b !== choice)];
   const order = preferred.filter((b) => !avoid.includes(b));
   const notes: string[] = [];
   for (const name of order) {
-    const missing = missingSupport(name);
+    const missing = await missingSupport(name);
     if (missing) {
       notes.push(`${name} skipped: ${missing}`);
       continue;

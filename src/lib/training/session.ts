@@ -29,6 +29,11 @@ export interface SessionDeps {
   fallbackBackend(): Promise<string>;
   /** Calls `lost` once if the active backend loses its device (a WebGL context loss). */
   watchBackend(backend: string, lost: () => void): void;
+  /**
+   * After a failed read: resolves once a device loss under way has reached `lost` (WebGPU
+   * rejects pending reads just before it reports the loss). Absent: nothing to wait for.
+   */
+  lossReported?(): Promise<void>;
   /** Yields to the event loop between steps, so messages get through. */
   nextTask(): Promise<void>;
   /** Sees each message handled and each step run (tests check the ordering with it). */
@@ -184,6 +189,10 @@ export class TrainingSession {
   async #wait<T>(promise: Promise<T>, token: number): Promise<T> {
     try {
       return await promise;
+    } catch (error) {
+      // A read failed by a lost device is the move's to handle, not an error of the run.
+      await this.#deps.lossReported?.();
+      throw error;
     } finally {
       // Also on failure: an abandoned driver reports nothing.
       this.#checkCurrent(token);

@@ -1,7 +1,7 @@
 /// <reference lib="webworker" />
 import type { FromWorker, ToWorker } from './protocol';
 import { TrainingSession } from './session';
-import { initBackend, webglCanvas } from './backend';
+import { initBackend, watchWebGpuDevice, webGpuLossReported, webglCanvas, type BackendName } from './backend';
 import { BROWSER_PROBE, chooseFastestBackend } from './auto-backend';
 import type { BackendChoice } from '../config/types';
 import type { TrainingData } from './dataset';
@@ -19,40 +19,49 @@ function nextTask(): Promise<void> {
   });
 }
 
-/** The session's hook for a lost WebGL context; one listener per canvas, calling whoever trains on it now. */
+/** The session's hook for a lost GPU device; one listener per canvas or device, calling whoever trains on it now. */
 let onContextLost: (() => void) | null = null;
 /**
- * tfjs keeps its webgl backend registered after the context is gone, and
- * switching back to it would hang on the first read: once lost, webgl is not
- * used again in this tab.
+ * tfjs keeps its webgl and webgpu backends registered after their context or
+ * device is gone, and switching back would hang on the first read: once lost,
+ * a GPU backend is not used again in this tab.
  */
-const WEBGL_LOST = 'webgl skipped: its GPU context was lost earlier in this tab';
-let webglLost = false;
+const lostBackends = new Set<BackendName>();
+const lostNote = (backend: BackendName) => `its GPU ${backend === 'webgl' ? 'context' : 'device'} was lost earlier in this tab`;
 
 async function startBackend(choice: BackendChoice, data: TrainingData, settings: TrainerSettings): Promise<{ backend: string; notes: string[] }> {
   if (choice === 'auto') {
-    const probe = webglLost ? { ...BROWSER_PROBE, missingSupport: (b: 'webgl' | 'wasm' | 'cpu') => (b === 'webgl' ? 'its GPU context was lost earlier in this tab' : BROWSER_PROBE.missingSupport(b)) } : BROWSER_PROBE;
+    const probe = lostBackends.size === 0 ? BROWSER_PROBE : { ...BROWSER_PROBE, missingSupport: async (b: BackendName) => (lostBackends.has(b) ? lostNote(b) : BROWSER_PROBE.missingSupport(b)) };
     return chooseFastestBackend(data, settings, probe);
   }
-  if (choice === 'webgl' && webglLost) {
-    const outcome = await initBackend('wasm', ['webgl']);
-    return { ...outcome, notes: [WEBGL_LOST, ...outcome.notes] };
+  if (lostBackends.has(choice)) {
+    const outcome = await initBackend('wasm', [...lostBackends]);
+    return { ...outcome, notes: [`${choice} skipped: ${lostNote(choice)}`, ...outcome.notes] };
   }
-  return initBackend(choice, webglLost ? ['webgl'] : []);
+  return initBackend(choice, [...lostBackends]);
 }
-const watchedCanvases = new WeakSet<object>();
+const watchedDevices = new WeakSet<object>();
+
+/** Marks the backend lost for this tab and moves whoever trains on it to the next one. */
+function deviceLost(backend: BackendName): void {
+  lostBackends.add(backend);
+  const lostNow = onContextLost;
+  onContextLost = null;
+  lostNow?.();
+}
 
 function watchBackend(backend: string, lost: () => void): void {
-  onContextLost = backend === 'webgl' ? lost : null;
+  onContextLost = backend === 'webgl' || backend === 'webgpu' ? lost : null;
+  if (backend === 'webgpu') {
+    watchWebGpuDevice(watchedDevices, () => deviceLost('webgpu'));
+    return;
+  }
   const canvas = backend === 'webgl' ? webglCanvas() : null;
-  if (!canvas || watchedCanvases.has(canvas)) return;
-  watchedCanvases.add(canvas);
+  if (!canvas || watchedDevices.has(canvas)) return;
+  watchedDevices.add(canvas);
   canvas.addEventListener('webglcontextlost', (event) => {
     event.preventDefault();
-    webglLost = true;
-    const lostNow = onContextLost;
-    onContextLost = null;
-    lostNow?.();
+    deviceLost('webgl');
   });
 }
 
@@ -60,8 +69,10 @@ const session = new TrainingSession({
   send: (message: FromWorker, transfer?: Transferable[]) => scope.postMessage(message, transfer ?? []),
   loadData: loadTrainingData,
   startBackend,
-  fallbackBackend: async () => (await initBackend('wasm', ['webgl'])).backend,
+  fallbackBackend: async () => (await initBackend('wasm', [...lostBackends])).backend,
   watchBackend,
+  // A second is ample: the loss follows the failed read within the same few tasks.
+  lossReported: () => webGpuLossReported(1000),
   nextTask,
 });
 
