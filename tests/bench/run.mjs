@@ -66,7 +66,7 @@ const GPU_BACKENDS = ['webgl', 'webgpu'];
 
 /** The keys a run must print: the kernel counts where a side runs on the GPU, the thread count on wasm. */
 function requiredKeys(summary, epochs) {
-  const keys = [...KEYS];
+  const keys = summary.point_data ? KEYS.filter((k) => !k.startsWith('decode_')) : [...KEYS];
   if (GPU_BACKENDS.includes(summary.backend)) keys.push('kernels_per_step');
   if (GPU_BACKENDS.includes(summary.baseline_backend)) keys.push('baseline_kernels_per_step');
   if (summary.backend === 'wasm') keys.push('wasm_threads');
@@ -93,6 +93,8 @@ async function main(options, summary, pageErrors) {
     const bench = shared.shared.benchConfig(options.config);
     if (!bench.ok) throw new RefusedConfig(bench.reason);
     const { config } = bench;
+    const pointData = shared.shared.isPointData(config);
+    summary.point_data = pointData;
 
     if (options.build) execSync('npx vite build', { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
     summary.initial_js_gzip_kb = initialJsGzipKb(resolve(root, 'dist'));
@@ -114,10 +116,18 @@ async function main(options, summary, pageErrors) {
 
       // Long tasks, decode latency and tensor growth are all measured while training runs.
       const longTasks = countLongTasks(app.page, windows.longTaskMs);
-      const decode = await measureDecodeLatency(app.page, windows.decodeMoves);
-      summary.decode_p50_ms = decode.p50;
-      summary.decode_p95_ms = decode.p95;
-      emit({ phase: 'decode', decode_p50_ms: decode.p50, decode_p95_ms: decode.p95, samples: decode.count });
+      // Awaited below; a failure before then must surface as that failure, not as an unhandled rejection.
+      longTasks.catch(() => {});
+      if (pointData) {
+        // The pad's z is drawn as a marker on the data plot: there is no decoded image to time.
+        summary.decode_p50_ms = summary.decode_p95_ms = null;
+        emit({ phase: 'decode', skipped: '2-D point data: the pad draws a marker, no decoded image' });
+      } else {
+        const decode = await measureDecodeLatency(app.page, windows.decodeMoves);
+        summary.decode_p50_ms = decode.p50;
+        summary.decode_p95_ms = decode.p95;
+        emit({ phase: 'decode', decode_p50_ms: decode.p50, decode_p95_ms: decode.p95, samples: decode.count });
+      }
       summary.long_tasks = await longTasks;
       summary.long_tasks_window_s = windows.longTaskMs / 1000;
       emit({ phase: 'long-tasks', long_tasks: summary.long_tasks, window_s: summary.long_tasks_window_s });
@@ -129,7 +139,7 @@ async function main(options, summary, pageErrors) {
 
       await pauseApp(app.page);
       // The live latent views (2-D latents of images only: the posterior grid needs one).
-      if (config.latent === 2 && !shared.shared.isPointData(config)) {
+      if (config.latent === 2 && !pointData) {
         const latent = await measureLatentRefresh(browser, `${server.url}?${query}&probe=1234`, windows.longTaskMs, appOptions);
         Object.assign(summary, latent);
         emit({ phase: 'latent-refresh', ...latent, window_s: windows.longTaskMs / 1000 });
