@@ -12,7 +12,13 @@ import * as tf from '@tensorflow/tfjs-core';
 
 type WasmModule = typeof import('@tensorflow/tfjs-backend-wasm');
 
-/** The count where the machine has the cores for it (tfjs's own choice is cores / 2); chosen by measurement with tests/bench/threads.mjs. */
+/**
+ * The count where the machine has the cores for it. Measured on 2 cores with
+ * tests/bench/threads.mjs (README, "Performance"): 1 thread trained faster than
+ * 2 in both runs (the second thread competes with the page and the browser),
+ * so the app keeps tfjs's own choice there; 2 threads only shortened the
+ * decode-latency tail.
+ */
 export const PREFERRED_WASM_THREADS = 1;
 /** Most threads a `threads` knob may ask for (tfjs starts 8 pthread workers; more would be made on the fly). */
 export const MAX_WASM_THREADS = 8;
