@@ -6,7 +6,7 @@
 //                        config); the stock baseline trains the same model, and a config it cannot
 //                        reproduce (or one the page would correct) is refused, naming the key
 //   --backend B          auto | webgl | wasm | cpu (default auto)
-//   --threads N          wasm threads for the app, 1–16 (default: the app's own choice)
+//   --threads N          wasm threads for the app, 1–8 (default: the app's own choice)
 //   --steps N            training steps the tensor-growth check spans (default 2000)
 //   --epochs K           also train K epochs in the app and the baseline, then evaluate on the test split
 //   --baseline-backend B default | webgl | wasm | cpu: the stock loop's backend (default: tfjs's own choice)
@@ -49,7 +49,7 @@ export function parseArgs(argv) {
   }
   if (!['auto', 'webgl', 'wasm', 'cpu'].includes(options.backend)) throw new Error(`--backend must be auto, webgl, wasm or cpu`);
   if (!['default', 'webgl', 'wasm', 'cpu'].includes(options.baselineBackend)) throw new Error(`--baseline-backend must be default, webgl, wasm or cpu`);
-  if (options.threads !== undefined && !(Number.isInteger(options.threads) && options.threads >= 1 && options.threads <= 16)) throw new Error('--threads must be a whole number 1–16');
+  if (options.threads !== undefined && !(Number.isInteger(options.threads) && options.threads >= 1 && options.threads <= 8)) throw new Error('--threads must be a whole number 1–8');
   if (options.steps !== undefined && !(Number.isInteger(options.steps) && options.steps > 0)) throw new Error('--steps must be a positive integer');
   if (!(Number.isInteger(options.epochs) && options.epochs >= 0)) throw new Error('--epochs must be a whole number');
   options.steps ??= options.quick ? 60 : 2000;
