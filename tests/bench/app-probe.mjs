@@ -28,32 +28,73 @@ function lastTensorMark(page) {
   return page.evaluate(() => {
     const marks = performance.getEntriesByName('vae:tensors');
     const m = marks[marks.length - 1];
-    return m ? { time: m.startTime, step: m.detail.step, numTensors: m.detail.numTensors } : null;
+    return m ? { time: m.startTime, step: m.detail.step, numTensors: m.detail.numTensors, programsPerStep: m.detail.programsPerStep ?? null } : null;
   });
 }
 
 /**
+ * Bench only: the app's training worker is named `vae-training?threads=N`, the
+ * knob src/lib/training/wasm-threads.ts reads to pick the wasm thread count.
+ * (Not the worker's URL: its chunks import the entry by its plain URL, and a
+ * second URL would start a second copy of the worker's code.)
+ */
+const WORKER_THREADS = (threads) => {
+  const Native = window.Worker;
+  window.Worker = class extends Native {
+    constructor(url, options) {
+      super(url, options?.name === 'vae-training' ? { ...options, name: `vae-training?threads=${threads}` } : options);
+    }
+  };
+};
+
+/**
  * Opens the app, waits until it can train, presses play and waits for the first step.
  * `longTasks: false` leaves out the long-task log (it grows with time, which a heap soak must not see);
- * `initScript` runs in the page before the app does.
+ * `initScript` runs in the page before the app does; `threads` sets the wasm thread count
+ * (default: the app's own choice); page errors are pushed to `errors`.
+ * Also returns every JavaScript and wasm file fetched (page and workers) before the first step.
  */
-export async function openApp(browser, url, { longTasks = true, initScript } = {}) {
+export async function openApp(browser, url, { longTasks = true, initScript, threads, errors = [] } = {}) {
   const context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
   const page = await context.newPage();
   if (longTasks) await page.addInitScript(LONG_TASK_OBSERVER);
   if (initScript) await page.addInitScript(initScript);
-  page.on('pageerror', (e) => console.error(`[app] ${e.message}`));
+  if (threads !== undefined) await page.addInitScript(WORKER_THREADS, threads);
+  page.on('pageerror', (e) => {
+    errors.push(`[app] ${e.message}`);
+    console.error(`[app] ${e.message}`);
+  });
+  // Requests of the page and of its dedicated workers (Playwright reports both on the context).
+  const requests = [];
+  const onRequest = (request) => requests.push({ request, seenAt: Date.now() });
+  context.on('request', onRequest);
   await page.goto(url);
   const play = page.getByTestId('play');
   await play.waitFor({ state: 'visible' });
   await page.waitForFunction(() => !document.querySelector('[data-testid="play"]')?.hasAttribute('disabled'), null, { timeout: 120_000 });
   await play.click();
   await page.waitForFunction(() => performance.getEntriesByName('vae:first-step').length > 0, null, { timeout: 120_000 });
-  const coldStartMs = await page.evaluate(() => performance.getEntriesByName('vae:first-step')[0].startTime);
+  const { coldStartMs, firstStepAt, wasmThreads } = await page.evaluate(() => {
+    const first = performance.getEntriesByName('vae:first-step')[0];
+    const backendMark = performance.getEntriesByName('vae:backend').at(-1);
+    return { coldStartMs: first.startTime, firstStepAt: performance.timeOrigin + first.startTime, wasmThreads: backendMark?.detail.wasmThreads ?? null };
+  });
+  context.off('request', onRequest);
+  // When the browser sent each request (the time Node heard of it only where the browser gave none).
+  const sentAt = ({ request, seenAt }) => {
+    const start = request.timing().startTime;
+    return Number.isFinite(start) && start > 0 ? start : seenAt;
+  };
+  const beforeFirstStep = requests.filter((r) => sentAt(r) <= firstStepAt).map((r) => r.request.url());
   const backend = (await page.getByTestId('backend').textContent())?.trim();
   const notesLocator = page.getByTestId('backend-notes');
   const notes = (await notesLocator.count()) ? (await notesLocator.textContent())?.trim() : '';
-  return { page, backend, coldStartMs, notes };
+  return { page, backend, coldStartMs, notes, wasmThreads, beforeFirstStep };
+}
+
+/** GPU programs per training step the worker last reported (recent mean); null off the GPU. */
+export async function appProgramsPerStep(page) {
+  return (await lastTensorMark(page))?.programsPerStep ?? null;
 }
 
 /** Samples per second over a window of steady training (after a short warm-up). */
@@ -119,8 +160,8 @@ export async function measureTensorGrowth(page, steps) {
 }
 
 /** Trains a fresh app page for K epochs and returns the test split's terms at epoch K. */
-export async function trainAppEpochs(browser, url, epochs) {
-  const { page } = await openApp(browser, url);
+export async function trainAppEpochs(browser, url, epochs, options = {}) {
+  const { page } = await openApp(browser, url, options);
   await page.waitForFunction(
     (k) => performance.getEntriesByName('vae:eval').some((m) => m.detail.epoch >= k),
     epochs,
@@ -137,7 +178,7 @@ export async function trainAppEpochs(browser, url, epochs) {
  * panel on screen: the worker's time per refresh of the 2,000 test codes and
  * of the posterior grid (medians), how often each arrived, and long tasks.
  */
-export async function measureLatentRefresh(browser, url, windowMs) {
+export async function measureLatentRefresh(browser, url, windowMs, { threads, errors = [] } = {}) {
   const context = await browser.newContext({ viewport: { width: 1400, height: 2200 } });
   const page = await context.newPage();
   await page.addInitScript(LONG_TASK_OBSERVER);
@@ -147,7 +188,11 @@ export async function measureLatentRefresh(browser, url, windowMs) {
       for (const e of list.getEntries()) window.__benchRefresh[e.name]?.push({ at: e.startTime, millis: e.detail.millis });
     }).observe({ type: 'mark' });
   });
-  page.on('pageerror', (e) => console.error(`[app] ${e.message}`));
+  if (threads !== undefined) await page.addInitScript(WORKER_THREADS, threads);
+  page.on('pageerror', (e) => {
+    errors.push(`[app] ${e.message}`);
+    console.error(`[app] ${e.message}`);
+  });
   await page.goto(url);
   await page.waitForFunction(() => !document.querySelector('[data-testid="play"]')?.hasAttribute('disabled'), null, { timeout: 120_000 });
   await page.getByTestId('posterior-gap').waitFor({ timeout: 120_000 });

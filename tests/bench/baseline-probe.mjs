@@ -1,24 +1,19 @@
 // Drives the stock tfjs baseline page (tests/bench/baseline/) through window.baseline.
 
-function settingsFrom(query) {
-  const params = new URLSearchParams(query);
-  const number = (key, fallback) => (params.has(key) ? Number(params.get(key)) : fallback);
-  return {
-    hidden: params.has('hidden') ? params.get('hidden').split(',').map(Number) : [512, 256],
-    latent: number('latent', 2),
-    batch: number('batch', 128),
-    lr: number('lr', 0.001),
-    seed: number('seed', 42),
-  };
-}
-
-export async function openBaseline(browser, url, query, backend = 'default') {
+/**
+ * Opens the baseline page and builds the model `settings` describes (benchConfig's
+ * `baseline` from app-shared.ts) on `backend`. Page errors go to `errors`.
+ */
+export async function openBaseline(browser, url, settings, backend = 'default', errors = []) {
   const context = await browser.newContext();
   const page = await context.newPage();
-  page.on('pageerror', (e) => console.error(`[baseline] ${e.message}`));
+  page.on('pageerror', (e) => {
+    errors.push(`[baseline] ${e.message}`);
+    console.error(`[baseline] ${e.message}`);
+  });
   if (process.env.BENCH_DEBUG) page.on('console', (m) => console.error(`[baseline console] ${m.text()}`));
   await page.goto(url);
-  await page.evaluate((settings) => window.baseline.setup(settings), { ...settingsFrom(query), backend });
+  await page.evaluate((s) => window.baseline.setup(s), { ...settings, backend });
   // Warm-up: the first steps compile shaders / kernels.
   await page.evaluate(async () => {
     for (let i = 0; i < 3; i++) await window.baseline.step();
@@ -43,10 +38,15 @@ export async function measureBaselineThroughput(page, windowMs) {
   return (steps * batch) / ((times[times.length - 1] - times[1]) / 1000);
 }
 
-export async function trainBaselineEpochs(page, epochs, query, backend = 'default') {
+/** GPU programs per training step, averaged over the latest (up to) 20 steps; null off webgl. */
+export function baselineProgramsPerStep(page) {
+  return page.evaluate(() => window.baseline.programsPerStep());
+}
+
+export async function trainBaselineEpochs(page, epochs, settings, backend = 'default') {
   // A fresh model so it trains exactly K epochs, like the app.
   await page.reload();
-  await page.evaluate((settings) => window.baseline.setup(settings), { ...settingsFrom(query), backend });
+  await page.evaluate((s) => window.baseline.setup(s), { ...settings, backend });
   return page.evaluate(async (k) => {
     await window.baseline.trainEpochs(k);
     return window.baseline.evaluate();

@@ -1,5 +1,6 @@
 // A tiny static server for the benchmark: the production build (dist/) plus the
-// stock-tfjs baseline page, with the cross-origin isolation headers the app's
+// stock-tfjs baseline page (and the app modules it shares, bundled into
+// `sharedDir` by shared-build.mjs), with the cross-origin isolation headers the app's
 // threaded wasm backend needs (the same ones `vite preview` sends).
 import { createServer } from 'node:http';
 import { createReadStream, existsSync, statSync } from 'node:fs';
@@ -20,7 +21,7 @@ const TYPES = {
   '.woff': 'font/woff',
 };
 
-export function startServer({ root, port = 0 }) {
+export function startServer({ root, sharedDir, port = 0 }) {
   const require = createRequire(join(root, 'package.json'));
   const tfjsBundle = require.resolve('@tensorflow/tfjs/dist/tf.min.js');
   const wasmDist = dirname(require.resolve('@tensorflow/tfjs-backend-wasm/dist/tf-backend-wasm.min.js'));
@@ -29,6 +30,7 @@ export function startServer({ root, port = 0 }) {
 
   function fileFor(urlPath) {
     if (urlPath === '/bench/tf.min.js') return tfjsBundle;
+    if (urlPath === '/bench/app-shared.js') return sharedDir ? join(sharedDir, 'app-shared.js') : null;
     // The stock wasm backend, for a baseline that isolates the app's own levers from the backend choice.
     if (urlPath === '/bench/tf-backend-wasm.min.js') return join(wasmDist, 'tf-backend-wasm.min.js');
     if (urlPath.startsWith('/bench/wasm/')) return join(wasmDist, normalize(urlPath.slice('/bench/wasm/'.length)));

@@ -47,15 +47,15 @@ afterEach(() => {
 
 describe('TrainingClient', () => {
   it('drops broadcasts of an older generation but takes the current one', () => {
-    worker.reply({ generation: 1, type: 'metrics', steps: [step(1), step(2)], epoch: 0, samplesPerSecond: 10, numTensors: 5 });
+    worker.reply({ generation: 1, type: 'metrics', steps: [step(1), step(2)], epoch: 0, samplesPerSecond: 10, numTensors: 5, programsPerStep: null });
     expect(client.step).toBe(2);
     client.start({ ...DEFAULT_CONFIG }, 'data.bin'); // generation 2
-    worker.reply({ generation: 1, type: 'metrics', steps: [step(3)], epoch: 0, samplesPerSecond: 10, numTensors: 5 });
+    worker.reply({ generation: 1, type: 'metrics', steps: [step(3)], epoch: 0, samplesPerSecond: 10, numTensors: 5, programsPerStep: null });
     worker.reply({ generation: 1, type: 'error', message: 'old run failed' });
     expect(client.step).toBe(0);
     expect(client.error).toBeNull();
     expect(client.history.steps).toHaveLength(0);
-    worker.reply({ generation: 2, type: 'metrics', steps: [step(1)], epoch: 0, samplesPerSecond: 10, numTensors: 5 });
+    worker.reply({ generation: 2, type: 'metrics', steps: [step(1)], epoch: 0, samplesPerSecond: 10, numTensors: 5, programsPerStep: null });
     expect(client.step).toBe(1);
   });
 
@@ -98,18 +98,18 @@ describe('TrainingClient', () => {
   });
 
   it('a restore takes the position the worker reports and the history it is given (no splicing of two runs)', async () => {
-    worker.reply({ generation: 1, type: 'metrics', steps: [step(1), step(2), step(3)], epoch: 0, samplesPerSecond: 10, numTensors: 5 });
+    worker.reply({ generation: 1, type: 'metrics', steps: [step(1), step(2), step(3)], epoch: 0, samplesPerSecond: 10, numTensors: 5, programsPerStep: null });
     const restored = client.restore(CHECKPOINT);
     worker.reply({ generation: 1, type: 'restored', requestId: worker.lastRequestId(), position: { step: 12, epoch: 0 } });
     await restored;
     expect(client.step).toBe(12);
     expect(client.history.steps).toHaveLength(0);
-    worker.reply({ generation: 1, type: 'metrics', steps: [step(13)], epoch: 0, samplesPerSecond: 10, numTensors: 5 });
+    worker.reply({ generation: 1, type: 'metrics', steps: [step(13)], epoch: 0, samplesPerSecond: 10, numTensors: 5, programsPerStep: null });
     expect(client.history.steps.map((s) => s.step)).toEqual([13]);
   });
 
   it('a rollback rewinds the counter to the checkpoint and keeps later steps apart for the chart', () => {
-    worker.reply({ generation: 1, type: 'metrics', steps: [1, 2, 3, 4, 5].map(step), epoch: 0, samplesPerSecond: 10, numTensors: 5 });
+    worker.reply({ generation: 1, type: 'metrics', steps: [1, 2, 3, 4, 5].map(step), epoch: 0, samplesPerSecond: 10, numTensors: 5, programsPerStep: null });
     worker.reply({ generation: 1, type: 'rolled-back', position: { step: 2, epoch: 0 }, message: 'went back to step 2' });
     expect(client.step).toBe(2);
     expect(client.running).toBe(false);

@@ -5,6 +5,8 @@
 export const MARK_FIRST_STEP = 'vae:first-step';
 export const MARK_EVAL = 'vae:eval';
 export const MARK_TENSORS = 'vae:tensors';
+/** The backend the worker started (detail: backend, wasmThreads). */
+export const MARK_BACKEND = 'vae:backend';
 export const MEASURE_DECODE = 'vae:decode-latency';
 /** The worker's time to refresh every test code (detail: millis, step). */
 export const MARK_CODES = 'vae:codes';
@@ -28,9 +30,15 @@ export function markEval(detail: { epoch: number; step: number; recon: number; k
  * Arrives about ten times a second, so only the latest stays in the timeline:
  * a long session must not grow it without bound. Observers still see each one.
  */
-export function markTensorCount(step: number, numTensors: number): void {
+export function markTensorCount(step: number, numTensors: number, programsPerStep: number | null = null): void {
   performance.clearMarks(MARK_TENSORS);
-  performance.mark(MARK_TENSORS, { detail: { step, numTensors } });
+  performance.mark(MARK_TENSORS, { detail: { step, numTensors, programsPerStep } });
+}
+
+/** Each time a model is ready: which backend runs it and, on wasm, on how many threads. */
+export function markBackend(detail: { backend: string; wasmThreads: number | null }): void {
+  performance.clearMarks(MARK_BACKEND);
+  performance.mark(MARK_BACKEND, { detail });
 }
 
 /** The time of the pointer or key event that asked for a new decode. */

@@ -9,7 +9,7 @@ import type { SweepPoint, SweepProgress, SweepSummary } from './sweep';
 import type { TrainingData } from './dataset';
 import TrainingWorker from './training.worker.ts?worker';
 import { pixelsProblem } from './image-pixels';
-import { MARK_CODES, MARK_POSTERIOR, markEval, markFirstStep, markRefresh, markTensorCount } from '../perf/marks';
+import { MARK_CODES, MARK_POSTERIOR, markBackend, markEval, markFirstStep, markRefresh, markTensorCount } from '../perf/marks';
 
 export interface LoadProgress {
   stage: 'backend' | 'download' | 'upload';
@@ -430,6 +430,7 @@ export class TrainingClient {
         this.#status = 'ready';
         this.#backend = message.backend;
         this.#backendNotes = message.backendNotes;
+        markBackend({ backend: message.backend, wasmThreads: message.wasmThreads });
         this.#stepsPerEpoch = message.stepsPerEpoch;
         this.#classNames = message.classNames;
         this.#testLabels = message.testLabels;
@@ -445,7 +446,7 @@ export class TrainingClient {
         this.#numTensors = message.numTensors;
         this.#historyVersion++;
         markFirstStep();
-        markTensorCount(last.step, message.numTensors);
+        markTensorCount(last.step, message.numTensors, message.programsPerStep);
         return;
       }
       case 'eval':

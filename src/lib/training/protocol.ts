@@ -141,6 +141,8 @@ export type FromWorker = { generation: number } & (
       type: 'ready';
       backend: string;
       backendNotes: string[];
+      /** Threads the wasm backend runs on; null on other backends. */
+      wasmThreads: number | null;
       trainCount: number;
       testCount: number;
       stepsPerEpoch: number;
@@ -151,7 +153,8 @@ export type FromWorker = { generation: number } & (
       /** For 2-D point sets, the test points (testCount × 2) for the data plot; null for images. */
       testPoints: Float32Array | null;
     }
-  | { type: 'metrics'; steps: StepMetrics[]; epoch: number; samplesPerSecond: number; numTensors: number }
+  /** `programsPerStep`: GPU programs per training step, recent mean (perf/gpu-programs.ts); null off the GPU. */
+  | { type: 'metrics'; steps: StepMetrics[]; epoch: number; samplesPerSecond: number; numTensors: number; programsPerStep: number | null }
   /** `restore`: the test numbers of weights just put in place, not a point of this run's own curve. */
   | {
       type: 'eval';

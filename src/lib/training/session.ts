@@ -15,6 +15,8 @@ import { probeImage, probeTestImage } from './test-posterior';
 import { testSetIwae } from './test-iwae';
 import { runSweep } from './sweep';
 import { sweepRequestProblem } from '../sweep/beta-list';
+import { ProgramsPerStep } from '../perf/gpu-programs';
+import { wasmThreadsInUse } from './wasm-threads';
 
 type Outgoing = FromWorker extends infer M ? (M extends { generation: number } ? Omit<M, 'generation'> : never) : never;
 
@@ -119,6 +121,8 @@ export class TrainingSession {
   /** Checkpoints with finite weights, oldest first; a rollback picks the newest one from before the trouble began. */
   #checkpoints: Checkpoint[] = [];
   readonly #runaway = new RunawayDetector();
+  /** GPU programs per step, for the benchmark (null off the GPU). */
+  readonly #programs = new ProgramsPerStep();
 
   constructor(deps: SessionDeps) {
     this.#deps = deps;
@@ -369,6 +373,7 @@ export class TrainingSession {
       type: 'ready',
       backend,
       backendNotes: notes,
+      wasmThreads: wasmThreadsInUse(),
       trainCount: data.trainCount,
       testCount: data.testCount,
       stepsPerEpoch: trainer.stepsPerEpoch,
@@ -470,7 +475,7 @@ export class TrainingSession {
 
   async #trainOnce(trainer: Trainer, token: number): Promise<void> {
     const epochBefore = trainer.epoch;
-    const stats = trainer.trainStep();
+    const stats = this.#programs.around(() => trainer.trainStep());
     this.#trainedSinceIdle = true;
     const read = stats.data();
     // Awaited later (reads are pipelined); until then a failure must not count as unhandled.
@@ -542,7 +547,7 @@ export class TrainingSession {
     // Loss tensors still waiting to be read back are not leaks; leave them out so the count is steady.
     const numTensors = tf.memory().numTensors - this.#inFlight.length;
     const steps = this.#metrics.take();
-    this.#post({ type: 'metrics', steps, epoch: trainer.epoch, samplesPerSecond: this.#metrics.samplesPerSecond(trainer.batch), numTensors });
+    this.#post({ type: 'metrics', steps, epoch: trainer.epoch, samplesPerSecond: this.#metrics.samplesPerSecond(trainer.batch), numTensors, programsPerStep: this.#programs.perStep() });
   }
 
   /**
