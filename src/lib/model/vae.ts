@@ -47,6 +47,16 @@ export function clampLogVar(raw: tf.Tensor2D): tf.Tensor2D {
   });
 }
 
+/** d clamp(raw) / d raw: what the gradient of log σ² passes back to the encoder's raw output. */
+export function clampLogVarSlope(raw: tf.Tensor2D): tf.Tensor2D {
+  return tf.tidy(() => {
+    const [lo, hi] = LOG_VAR_RANGE;
+    if (LOG_VAR_CLAMP === 'hard') return tf.cast(tf.logicalAnd(tf.greaterEqual(raw, lo), tf.lessEqual(raw, hi)), 'float32') as tf.Tensor2D;
+    const t = tf.tanh(tf.div(tf.sub(raw, (hi + lo) / 2), (hi - lo) / 2));
+    return tf.sub(1, tf.square(t)) as tf.Tensor2D;
+  });
+}
+
 export class Vae {
   readonly arch: VaeArchitecture;
   readonly encoder: DenseParams[];

@@ -4,6 +4,8 @@ import { mixSeed, seededPermutation } from '../data/rng';
 import { decoderMean, reconstructionLoss } from '../model/losses';
 import { reconTermFor, type ReconTerm } from '../model/recon-term';
 import { Vae, type VaeArchitecture } from '../model/vae';
+import { lossGradients } from '../model/backprop';
+import { stepKernels } from '../model/kernel-registry';
 import type { TrainingData } from './dataset';
 import type { ImageEncoding } from './protocol';
 import { pixelsProblem } from './image-pixels';
@@ -166,18 +168,13 @@ export class Trainer {
   trainStep(): tf.Tensor1D {
     const beta = this.currentBeta;
     const { batch, seed, arch } = this.settings;
+    const kernels = stepKernels();
     const stats = tf.tidy(() => {
-      const indices = tf.slice(this.order, [this.cursor * batch], [batch]);
-      const x = tf.gather(this.trainX, indices) as tf.Tensor2D;
+      const x = kernels.batchRows(this.trainX, this.order, this.cursor * batch, batch);
       const eps = tf.randomNormal([batch, arch.latent], 0, 1, 'float32', mixSeed(seed + 7, this.stepCount)) as tf.Tensor2D;
-      let terms: tf.Tensor1D | undefined;
-      const { grads } = tf.variableGrads(() => {
-        const { recon, kl } = this.vae.lossTerms(x, eps, this.reconTerm);
-        terms = tf.keep(tf.stack([recon, kl, tf.scalar(beta)]) as tf.Tensor1D);
-        return tf.add(recon, tf.mul(kl, beta)) as tf.Scalar;
-      }, this.vae.variables);
-      this.optimizer.applyGradients(grads);
-      return terms!;
+      const { grads, stats } = lossGradients(this.vae, kernels, x, eps, this.reconTerm, beta);
+      kernels.applyGradients(this.optimizer, this.vae.variables, grads);
+      return stats;
     });
     this.stepCount++;
     this.cursor++;
