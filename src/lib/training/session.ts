@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { LossReads } from './loss-reads';
 import type { BackendChoice, PlaygroundConfig } from '../config/types';
 import { readableNumber } from '../format/number';
 import type { LayerSnapshot } from '../model/vae';
@@ -33,8 +34,11 @@ export interface SessionDeps {
   trace?(event: { kind: 'handled'; message: ToWorker } | { kind: 'step'; step: number }): void;
 }
 
-/** Steps whose loss read-back may still be pending: enough to keep the GPU busy, few enough to stop fast. */
+/** Loss read-backs that may still be pending: enough to keep the GPU busy, few enough to stop fast. */
 const MAX_IN_FLIGHT = 2;
+/** Steps per loss read-back on a GPU backend (each read is a fence and a download there). */
+const GPU_READ_BATCH = 8;
+const GPU_BACKENDS = new Set(['webgl', 'webgpu']);
 const METRICS_EVERY_MS = 100;
 /** The decoder goes to the page this often (it drives the latent pad and images)… */
 const SNAPSHOT_EVERY_MS = 300;
@@ -46,12 +50,6 @@ const CHECKPOINT_EVERY_MS = 2000;
 const CHECKPOINTS_KEPT = 3;
 /** While training, the test codes on the pad are refreshed this often (encoder only). */
 const CODES_EVERY_MS = 1000;
-
-interface InFlight {
-  step: number;
-  stats: tf.Tensor1D;
-  read: Promise<Float32Array | Int32Array | Uint8Array>;
-}
 
 type Task = ToWorker | { type: 'backend-lost' };
 
@@ -101,7 +99,7 @@ export class TrainingSession {
   #currentReplied = false;
   #idleWaiters: (() => void)[] = [];
 
-  #inFlight: InFlight[] = [];
+  #losses = new LossReads(() => (GPU_BACKENDS.has(tf.getBackend()) ? GPU_READ_BATCH : 1));
   #trainedSinceIdle = false;
   readonly #metrics = new MetricsBuffer();
   #lastMetricsAt = 0;
@@ -458,13 +456,10 @@ export class TrainingSession {
     const epochBefore = trainer.epoch;
     const stats = trainer.trainStep();
     this.#trainedSinceIdle = true;
-    const read = stats.data();
-    // Awaited later (reads are pipelined); until then a failure must not count as unhandled.
-    read.catch(() => {});
-    this.#inFlight.push({ step: trainer.step, stats, read });
+    this.#losses.push(trainer.step, stats);
     this.#deps.trace?.({ kind: 'step', step: trainer.step });
     if (this.#pendingSteps > 0) this.#pendingSteps--;
-    while (this.#inFlight.length > MAX_IN_FLIGHT) await this.#settleOldest(token);
+    while (this.#losses.inFlight > MAX_IN_FLIGHT) await this.#settleOldest(token);
     if (trainer.epoch !== epochBefore && this.#running) {
       await this.#drainInFlight(token);
       if (this.#trainer === trainer && this.#running) await this.#evaluate(token, 'epoch');
@@ -484,41 +479,36 @@ export class TrainingSession {
   }
 
   async #drainInFlight(token: number): Promise<void> {
-    while (this.#inFlight.length > 0) await this.#settleOldest(token);
+    this.#losses.flush();
+    while (this.#losses.inFlight > 0) await this.#settleOldest(token);
     this.#checkCurrent(token);
   }
 
-  #disposeOldest(): void {
-    this.#inFlight.shift()?.stats.dispose();
-  }
-
   #disposeInFlight(): void {
-    try {
-      for (const pending of this.#inFlight) pending.stats.dispose();
-    } catch {
-      // Tensors of a lost GPU context may refuse; they are gone either way.
-    }
-    this.#inFlight = [];
+    this.#losses.dispose();
   }
 
   async #settleOldest(token: number): Promise<void> {
-    const oldest = this.#inFlight[0];
-    let values: Awaited<InFlight['read']>;
+    const oldest = this.#losses.oldest()!;
+    let values: ArrayLike<number>;
     try {
       values = await this.#wait(oldest.read, token);
     } catch (error) {
       // A failed read leaves the queue (or every later message would fail on it too); after a lost
       // device the entry stays for the move to dispose.
-      if (!(error instanceof Abandoned)) this.#disposeOldest();
+      if (!(error instanceof Abandoned)) this.#losses.dropOldest();
       throw error;
     }
-    this.#disposeOldest();
-    const [recon, kl, beta] = values;
-    const verdict = this.#runaway.observe(oldest.step, recon + kl);
-    if (verdict) return this.#rollBack(oldest.step, recon, kl, verdict, token);
-    const now = performance.now();
-    this.#metrics.push({ step: oldest.step, recon, kl, beta, total: recon + beta * kl }, now);
-    if (now - this.#lastMetricsAt > METRICS_EVERY_MS) this.#flushMetrics();
+    this.#losses.dropOldest();
+    for (let i = 0; i < oldest.steps.length; i++) {
+      const step = oldest.steps[i];
+      const [recon, kl, beta] = [values[3 * i], values[3 * i + 1], values[3 * i + 2]];
+      const verdict = this.#runaway.observe(step, recon + kl);
+      if (verdict) return this.#rollBack(step, recon, kl, verdict, token);
+      const now = performance.now();
+      this.#metrics.push({ step, recon, kl, beta, total: recon + beta * kl }, now);
+      if (now - this.#lastMetricsAt > METRICS_EVERY_MS) this.#flushMetrics();
+    }
   }
 
   #flushMetrics(): void {
@@ -526,7 +516,7 @@ export class TrainingSession {
     const trainer = this.#trainer;
     if (this.#metrics.size === 0 || !trainer) return;
     // Loss tensors still waiting to be read back are not leaks; leave them out so the count is steady.
-    const numTensors = tf.memory().numTensors - this.#inFlight.length;
+    const numTensors = tf.memory().numTensors - this.#losses.heldTensors;
     const steps = this.#metrics.take();
     this.#post({ type: 'metrics', steps, epoch: trainer.epoch, samplesPerSecond: this.#metrics.samplesPerSecond(trainer.batch), numTensors });
   }
