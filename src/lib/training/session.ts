@@ -50,6 +50,8 @@ const CHECKPOINT_EVERY_MS = 2000;
 const CHECKPOINTS_KEPT = 3;
 /** While training, the test codes on the pad are refreshed this often (encoder only). */
 const CODES_EVERY_MS = 1000;
+/** …unless encoding them is slow (a software GPU): then they may take at most this share of the time. */
+const CODES_TIME_SHARE = 0.1;
 
 type Task = ToWorker | { type: 'backend-lost' };
 
@@ -106,6 +108,7 @@ export class TrainingSession {
   #lastSnapshotAt = 0;
   #lastCheckpointAt = 0;
   #lastCodesAt = 0;
+  #codesInterval = CODES_EVERY_MS;
   #snapshotInterval = SNAPSHOT_EVERY_MS;
   /** Checkpoints with finite weights, oldest first; a rollback picks the newest one from before the trouble began. */
   #checkpoints: Checkpoint[] = [];
@@ -465,7 +468,7 @@ export class TrainingSession {
       if (this.#trainer === trainer && this.#running) await this.#evaluate(token, 'epoch');
     }
     if (performance.now() - this.#lastSnapshotAt > this.#snapshotInterval) await this.#publishSnapshot(token, false);
-    if (this.#running && this.#trainer === trainer && performance.now() - this.#lastCodesAt > CODES_EVERY_MS) await this.#publishCodes(trainer, token);
+    if (this.#running && this.#trainer === trainer && performance.now() - this.#lastCodesAt > this.#codesInterval) await this.#publishCodes(trainer, token);
     await this.#wait(this.#deps.nextTask(), token);
   }
 
@@ -560,7 +563,9 @@ export class TrainingSession {
     const start = performance.now();
     this.#lastCodesAt = start;
     const means = await this.#wait(trainer.testMeans(), token);
-    this.#post({ type: 'codes', means, step: trainer.step, millis: performance.now() - start }, [means.buffer]);
+    const millis = performance.now() - start;
+    this.#codesInterval = Math.max(CODES_EVERY_MS, millis / CODES_TIME_SHARE);
+    this.#post({ type: 'codes', means, step: trainer.step, millis }, [means.buffer]);
   }
 
   /**
