@@ -76,12 +76,13 @@ describe('each fused WebGL program against the stock tfjs ops it replaces (on We
   }
 
   for (const term of ['bce', 'mse', 'gaussian'] as const) {
-    it(`reconGrad and lossStats for ${term}`, () => {
+    it(`reconGrad, rowTerms and lossStats for ${term}`, () => {
       const cols = term === 'gaussian' ? 2 : 13;
       const x = term === 'gaussian' ? rand([ROWS, cols], 11) : rand([ROWS, cols], 11, 0, 1);
       const logits = rand([ROWS, cols], 12, -8, 8);
       const encoded = tf.tidy(() => tf.concat([rand([ROWS, 3], 13), rand([ROWS, 3], 14, -12, 12)], 1)) as tf.Tensor2D;
       expectClose(...both((k) => k.reconGrad(term, x, logits)));
+      expectClose(...both((k) => k.rowTerms(term, x, logits, encoded)));
       expectClose(...both((k) => k.lossStats(term, x, logits, encoded, 0.25)));
       tf.dispose([x, logits, encoded]);
     });

@@ -17,6 +17,8 @@ export interface StepKernels {
   dense(x: tf.Tensor2D, layer: DenseParams): tf.Tensor2D;
   /** z = μ + σ·ε from the encoder's output [μ | raw log σ²], with σ = exp(½·clamp(raw)). */
   sampleLatent(encoded: tf.Tensor2D, eps: tf.Tensor2D): tf.Tensor2D;
+  /** Per example: [reconstruction term, KL] in nats (rows × 2). */
+  rowTerms(term: ReconTerm, x: tf.Tensor2D, logits: tf.Tensor2D, encoded: tf.Tensor2D): tf.Tensor2D;
   /** [mean reconstruction term, mean KL, β]: what the chart shows for the step, in nats. */
   lossStats(term: ReconTerm, x: tf.Tensor2D, logits: tf.Tensor2D, encoded: tf.Tensor2D, beta: number): tf.Tensor1D;
   /** ∂loss/∂logits of the batch-mean reconstruction term. */
@@ -85,4 +87,20 @@ export function lossGradients(vae: Vae, k: StepKernels, x: tf.Tensor2D, eps: tf.
   const encGrads: tf.Tensor[][] = [];
   backward(k, vae.encoder, enc.inputs, k.latentGrad(dz, enc.output, eps, beta), encGrads, false);
   return { grads: [...encGrads, ...decGrads].flat(), stats };
+}
+
+/** The encoder's output [μ | raw log σ²] for a batch. Call inside tf.tidy. */
+export function encodeWith(vae: Vae, k: StepKernels, x: tf.Tensor2D): tf.Tensor2D {
+  return forward(k, vae.encoder, x).output;
+}
+
+/**
+ * Per example [reconstruction term, KL] (rows × 2, one z sample each from
+ * `eps`) and the encoder's output, through the same kernels as training, so
+ * evaluating compiles no programs of its own on a GPU. Call inside tf.tidy.
+ */
+export function exampleTerms(vae: Vae, k: StepKernels, x: tf.Tensor2D, eps: tf.Tensor2D, term: ReconTerm): { terms: tf.Tensor2D; encoded: tf.Tensor2D } {
+  const encoded = encodeWith(vae, k, x);
+  const logits = forward(k, vae.decoder, k.sampleLatent(encoded, eps)).output;
+  return { terms: k.rowTerms(term, x, logits, encoded), encoded };
 }

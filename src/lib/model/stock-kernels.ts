@@ -32,9 +32,13 @@ export const STOCK_KERNELS: StepKernels = {
     return Vae.reparameterize(mu, logVar, eps);
   },
 
-  lossStats(term, x, logits, encoded, beta) {
+  rowTerms(term, x, logits, encoded) {
     const { mu, logVar } = splitEncoded(encoded);
-    return tf.stack([tf.mean(reconstructionLoss(term, x, logits)), tf.mean(klDiagonalGaussian(mu, logVar)), tf.scalar(beta)]) as tf.Tensor1D;
+    return tf.stack([reconstructionLoss(term, x, logits), klDiagonalGaussian(mu, logVar)], 1) as tf.Tensor2D;
+  },
+
+  lossStats(term, x, logits, encoded, beta) {
+    return tf.concat([tf.mean(STOCK_KERNELS.rowTerms(term, x, logits, encoded), 0), tf.tensor1d([beta])]) as tf.Tensor1D;
   },
 
   reconGrad(term, x, logits) {

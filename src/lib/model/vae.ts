@@ -114,18 +114,6 @@ export class Vae {
     });
   }
 
-  /** Per-image terms and μ for a batch, for evaluation: [2, batch] (reconstruction, KL) and [batch, latent]. */
-  perImageTerms(x: tf.Tensor2D, eps: tf.Tensor2D, recon: ReconTerm): { terms: tf.Tensor2D; mu: tf.Tensor2D; klDims: tf.Tensor2D } {
-    return tf.tidy(() => {
-      const { mu, logVar } = this.encode(x);
-      const logits = this.decodeLogits(Vae.reparameterize(mu, logVar, eps));
-      const terms = tf.stack([reconstructionLoss(recon, x, logits), klDiagonalGaussian(mu, logVar)]) as tf.Tensor2D;
-      // Each image's KL split by latent dimension (rows × latent): ½(μ² + σ² − log σ² − 1).
-      const klDims = tf.mul(tf.sub(tf.add(tf.square(mu), tf.exp(logVar)), tf.add(logVar, 1)), 0.5) as tf.Tensor2D;
-      return { terms, mu, klDims };
-    });
-  }
-
   /** Copies of the parameters; the caller must make sure no step runs while they are read. */
   async snapshot(part: 'encoder' | 'decoder' | 'all' = 'all'): Promise<LayerSnapshot[]> {
     const layers = part === 'encoder' ? this.encoder : part === 'decoder' ? this.decoder : [...this.encoder, ...this.decoder];

@@ -4,7 +4,8 @@ import { mixSeed, seededPermutation } from '../data/rng';
 import { decoderMean, reconstructionLoss } from '../model/losses';
 import { reconTermFor, type ReconTerm } from '../model/recon-term';
 import { Vae, type VaeArchitecture } from '../model/vae';
-import { lossGradients } from '../model/backprop';
+import { encodeWith, exampleTerms, lossGradients } from '../model/backprop';
+import { clampLogVarValue, klOfDimension } from '../model/architecture';
 import { stepKernels } from '../model/kernel-registry';
 import type { TrainingData } from './dataset';
 import type { ImageEncoding } from './protocol';
@@ -200,19 +201,22 @@ export class Trainer {
       // A last partial chunk overlaps the previous one, so its shape stays fixed.
       const start = Math.min(c * chunk, count - chunk);
       const skip = c * chunk - start;
-      const { terms, mu, klDims } = tf.tidy(() => {
+      const { terms, encoded } = tf.tidy(() => {
         const x = tf.slice(this.testX, [start, 0], [chunk, this.data.features]) as tf.Tensor2D;
         const eps = tf.randomNormal([chunk, latent], 0, 1, 'float32', mixSeed(this.settings.seed + 13, c)) as tf.Tensor2D;
-        return this.vae.perImageTerms(x, eps, this.reconTerm);
+        return exampleTerms(this.vae, stepKernels(), x, eps, this.reconTerm);
       });
-      const [t, m, k] = await Promise.all([terms.data(), mu.data(), klDims.data()]);
-      tf.dispose([terms, mu, klDims]);
+      const [t, e] = await Promise.all([terms.data(), encoded.data()]);
+      tf.dispose([terms, encoded]);
       for (let i = skip; i < chunk; i++) {
-        recon += t[i];
-        kl += t[chunk + i];
-        for (let d = 0; d < latent; d++) klSums[d] += k[i * latent + d];
+        recon += t[2 * i];
+        kl += t[2 * i + 1];
+        for (let d = 0; d < latent; d++) {
+          const mu = e[i * 2 * latent + d];
+          means[(start + i) * latent + d] = mu;
+          klSums[d] += klOfDimension(mu, clampLogVarValue(e[i * 2 * latent + latent + d]));
+        }
       }
-      means.set(m.subarray(skip * latent), (start + skip) * latent);
     }
     return { recon: recon / count, kl: kl / count, means, klPerDim: Float32Array.from(klSums, (v) => v / count) };
   }
@@ -229,10 +233,10 @@ export class Trainer {
     for (let c = 0; c * chunk < count; c++) {
       const start = Math.min(c * chunk, count - chunk);
       const skip = c * chunk - start;
-      const mu = tf.tidy(() => this.vae.encode(tf.slice(this.testX, [start, 0], [chunk, this.data.features]) as tf.Tensor2D).mu);
-      const m = await mu.data();
-      mu.dispose();
-      means.set(m.subarray(skip * latent), (start + skip) * latent);
+      const encoded = tf.tidy(() => encodeWith(this.vae, stepKernels(), tf.slice(this.testX, [start, 0], [chunk, this.data.features]) as tf.Tensor2D));
+      const e = await encoded.data();
+      encoded.dispose();
+      for (let i = skip; i < chunk; i++) for (let d = 0; d < latent; d++) means[(start + i) * latent + d] = e[i * 2 * latent + d];
     }
     return means;
   }

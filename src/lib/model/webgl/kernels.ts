@@ -64,11 +64,15 @@ export const WEBGL_KERNELS: StepKernels = {
     return runProgram(cached(`sample ${rows} ${latent}`, () => new SampleLatentProgram(rows, latent)), [{ tensor: encoded }, { tensor: eps }], [rows, latent]);
   },
 
-  lossStats(term, x, logits, encoded, beta) {
+  rowTerms(term, x, logits, encoded) {
     const [rows, cols] = x.shape;
     const latent = encoded.shape[1] / 2;
-    const perRow = runProgram(cached(`terms ${rows} ${cols} ${latent} ${term}`, () => new RowTermsProgram(rows, cols, latent, term)), [{ tensor: x }, { tensor: logits }, { tensor: encoded }], [rows, 2]);
-    return runProgram(cached(`means ${rows}`, () => new BatchMeansProgram(rows)), [{ tensor: perRow }], [3], [[beta]]);
+    return runProgram(cached(`terms ${rows} ${cols} ${latent} ${term}`, () => new RowTermsProgram(rows, cols, latent, term)), [{ tensor: x }, { tensor: logits }, { tensor: encoded }], [rows, 2]);
+  },
+
+  lossStats(term, x, logits, encoded, beta) {
+    const perRow = WEBGL_KERNELS.rowTerms(term, x, logits, encoded);
+    return runProgram(cached(`means ${x.shape[0]}`, () => new BatchMeansProgram(x.shape[0])), [{ tensor: perRow }], [3], [[beta]]);
   },
 
   reconGrad(term, x, logits) {
