@@ -234,6 +234,9 @@ export class AdamProgram extends Program {
   variableNames = ['G', 'M', 'V', 'W'];
   outputShape: number[];
   userCode: string;
+  // Shapes come in as uniforms, so one compiled program per part and rank serves every variable
+  // (36 compiles → 6 for the default model: compiles are most of a cold start on a software GPU).
+  enableShapeUniforms = true;
   customUniforms: Uniform[] = [
     { name: 'lr', type: 'float' },
     { name: 'correction1', type: 'float' },
@@ -251,8 +254,8 @@ export class AdamProgram extends Program {
     }[part];
     const padding =
       shape.length === 1
-        ? `if (rc + 1 >= ${shape[0]}) result.y = 0.0; result.z = 0.0; result.w = 0.0;`
-        : zeroPadding2D(shape[0], shape[1]);
+        ? 'if (rc + 1 >= outShape) result.y = 0.0; result.z = 0.0; result.w = 0.0;'
+        : 'if (rc.y + 1 >= outShape[1]) { result.y = 0.0; result.w = 0.0; } if (rc.x + 1 >= outShape[0]) { result.z = 0.0; result.w = 0.0; }';
     this.userCode = `
       void main() {
         ${shape.length === 1 ? 'int' : 'ivec2'} rc = getOutputCoords();
