@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { LayerActivation } from './architecture';
 import type { ReconTerm } from './recon-term';
-import type { DenseParams, Vae } from './vae';
+import type { DenseLayer, DenseParams, LayerStack, Vae } from './vae';
 
 /**
  * The operations one training step is made of, at the granularity a GPU can
@@ -14,7 +14,7 @@ export interface StepKernels {
   /** Rows order[start … start + count) of the training data: the batch. */
   batchRows(data: tf.Tensor2D, order: tf.Tensor1D, start: number, count: number): tf.Tensor2D;
   /** act(x·W + b). */
-  dense(x: tf.Tensor2D, layer: DenseParams): tf.Tensor2D;
+  dense(x: tf.Tensor2D, layer: DenseLayer): tf.Tensor2D;
   /** z = μ + σ·ε from the encoder's output [μ | raw log σ²], with σ = exp(½·clamp(raw)). */
   sampleLatent(encoded: tf.Tensor2D, eps: tf.Tensor2D): tf.Tensor2D;
   /** Per example: [reconstruction term, KL] in nats (rows × 2). */
@@ -44,7 +44,7 @@ export interface StepGradients {
 }
 
 /** Runs `layers` forward from `input`, returning every layer's input and the last output. */
-function forward(k: StepKernels, layers: DenseParams[], input: tf.Tensor2D): { inputs: tf.Tensor2D[]; output: tf.Tensor2D } {
+function forward(k: StepKernels, layers: DenseLayer[], input: tf.Tensor2D): { inputs: tf.Tensor2D[]; output: tf.Tensor2D } {
   const inputs: tf.Tensor2D[] = [];
   let h = input;
   for (const layer of layers) {
@@ -59,7 +59,7 @@ function forward(k: StepKernels, layers: DenseParams[], input: tf.Tensor2D): { i
  * layer's [dW, db] into `out`, and returns ∂loss/∂input (null when the
  * input is data, whose gradient nobody needs: it skips the largest product).
  */
-function backward(k: StepKernels, layers: DenseParams[], inputs: tf.Tensor2D[], dLast: tf.Tensor2D, out: tf.Tensor[][], inputNeedsGrad: boolean): tf.Tensor2D | null {
+function backward(k: StepKernels, layers: DenseLayer[], inputs: tf.Tensor2D[], dLast: tf.Tensor2D, out: tf.Tensor[][], inputNeedsGrad: boolean): tf.Tensor2D | null {
   let dPre = dLast;
   for (let i = layers.length - 1; i >= 0; i--) {
     const { dw, db } = k.weightGrads(inputs[i], dPre);
@@ -90,7 +90,7 @@ export function lossGradients(vae: Vae, k: StepKernels, x: tf.Tensor2D, eps: tf.
 }
 
 /** The encoder's output [μ | raw log σ²] for a batch. Call inside tf.tidy. */
-export function encodeWith(vae: Vae, k: StepKernels, x: tf.Tensor2D): tf.Tensor2D {
+export function encodeWith(vae: LayerStack, k: StepKernels, x: tf.Tensor2D): tf.Tensor2D {
   return forward(k, vae.encoder, x).output;
 }
 
@@ -99,8 +99,13 @@ export function encodeWith(vae: Vae, k: StepKernels, x: tf.Tensor2D): tf.Tensor2
  * `eps`) and the encoder's output, through the same kernels as training, so
  * evaluating compiles no programs of its own on a GPU. Call inside tf.tidy.
  */
-export function exampleTerms(vae: Vae, k: StepKernels, x: tf.Tensor2D, eps: tf.Tensor2D, term: ReconTerm): { terms: tf.Tensor2D; encoded: tf.Tensor2D } {
+export function exampleTerms(vae: LayerStack, k: StepKernels, x: tf.Tensor2D, eps: tf.Tensor2D, term: ReconTerm): { terms: tf.Tensor2D; encoded: tf.Tensor2D } {
   const encoded = encodeWith(vae, k, x);
   const logits = forward(k, vae.decoder, k.sampleLatent(encoded, eps)).output;
   return { terms: k.rowTerms(term, x, logits, encoded), encoded };
+}
+
+/** The decoder's outputs (logits, or the mean for points) for codes z. Call inside tf.tidy. */
+export function decodeWith(vae: LayerStack, k: StepKernels, z: tf.Tensor2D): tf.Tensor2D {
+  return forward(k, vae.decoder, z).output;
 }

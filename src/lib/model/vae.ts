@@ -8,10 +8,23 @@ import { INIT, LOG_VAR_CLAMP } from './training-choices';
 // The training side names these types through the model; they are defined once, tfjs-free, in architecture.ts.
 export type { LayerActivation, LayerSnapshot, VaeArchitecture };
 
-export interface DenseParams {
+/** One dense layer's parameters as the forward pass reads them. */
+export interface DenseLayer {
+  weights: tf.Tensor2D;
+  bias: tf.Tensor1D;
+  act: LayerActivation;
+}
+
+/** A model's layers, trainable (Vae) or a frozen copy of them. */
+export interface LayerStack {
+  readonly arch: VaeArchitecture;
+  readonly encoder: DenseLayer[];
+  readonly decoder: DenseLayer[];
+}
+
+export interface DenseParams extends DenseLayer {
   weights: tf.Variable<tf.Rank.R2>;
   bias: tf.Variable<tf.Rank.R1>;
-  act: LayerActivation;
 }
 
 export interface LossTerms {
@@ -112,6 +125,18 @@ export class Vae {
         kl: tf.mean(klDiagonalGaussian(mu, logVar)) as tf.Scalar,
       };
     });
+  }
+
+  /**
+   * The layers as they are now, unaffected by later steps (an update gives a
+   * variable new storage; the copy keeps the old), at no cost on the device.
+   * Dispose it when done.
+   */
+  frozenCopy(): LayerStack & { dispose(): void } {
+    const copy = (layers: DenseParams[]) => layers.map((l) => ({ weights: tf.clone(l.weights), bias: tf.clone(l.bias), act: l.act }));
+    const encoder = copy(this.encoder);
+    const decoder = copy(this.decoder);
+    return { arch: this.arch, encoder, decoder, dispose: () => tf.dispose([...encoder, ...decoder].flatMap((l) => [l.weights, l.bias])) };
   }
 
   /** Copies of the parameters; the caller must make sure no step runs while they are read. */

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { LossReads } from './loss-reads';
 import type { BackendChoice, PlaygroundConfig } from '../config/types';
 import { readableNumber } from '../format/number';
-import type { LayerSnapshot } from '../model/vae';
+import type { LayerSnapshot, LayerStack } from '../model/vae';
 import type { Checkpoint } from './checkpoint';
 import type { DownloadProgress } from './data-loader';
 import type { TrainingData } from './dataset';
@@ -39,6 +39,8 @@ const MAX_IN_FLIGHT = 2;
 /** Steps per loss read-back on a GPU backend (each read is a fence and a download there). */
 const GPU_READ_BATCH = 8;
 const GPU_BACKENDS = new Set(['webgl', 'webgpu']);
+/** Messages that only start, stop or tune training: they need not wait for the step-0 measurement. */
+const ONLY_TRAINING = new Set<Task['type']>(['play', 'pause', 'step', 'live']);
 const METRICS_EVERY_MS = 100;
 /** The decoder goes to the page this often (it drives the latent pad and images)… */
 const SNAPSHOT_EVERY_MS = 300;
@@ -107,6 +109,10 @@ export class TrainingSession {
   #lastMetricsAt = 0;
   #lastSnapshotAt = 0;
   #lastCheckpointAt = 0;
+  /** The step-0 measurement of a new model, while it runs beside the first steps. */
+  #startEvaluation: Promise<void> | null = null;
+  /** The frozen step-0 weights of a new model until their measurement starts. */
+  #startEvalDue: (LayerStack & { dispose(): void }) | null = null;
   #lastCodesAt = 0;
   #codesInterval = CODES_EVERY_MS;
   #snapshotInterval = SNAPSHOT_EVERY_MS;
@@ -157,6 +163,7 @@ export class TrainingSession {
     this.#driverToken++;
     this.#inbox.length = 0;
     this.#disposeInFlight();
+    this.#dropStartEvaluation();
     this.#trainer?.dispose();
     this.#trainer = null;
     this.#checkpoints = [];
@@ -204,6 +211,8 @@ export class TrainingSession {
           await this.#trainOnce(this.#trainer, token);
         } else if (this.#trainedSinceIdle) {
           await this.#settleIdle(token);
+        } else if (this.#startEvalDue) {
+          await this.#settleStartEvaluation(token);
         } else {
           break;
         }
@@ -225,6 +234,8 @@ export class TrainingSession {
       // Loss read-backs still pending belong to the weights as they are now: check them first
       // (not after a lost device: those reads never settle).
       if (task.type !== 'backend-lost') await this.#drainInFlight(token);
+      // The step-0 measurement reaches the page before anything but training moves on.
+      if (!ONLY_TRAINING.has(task.type) && task.type !== 'init') await this.#settleStartEvaluation(token);
       await this.#handle(task, token);
       if (task.type !== 'backend-lost') this.#deps.trace?.({ kind: 'handled', message: task });
     } catch (error) {
@@ -369,8 +380,45 @@ export class TrainingSession {
     });
     // Step 0 is the first checkpoint: a run that explodes at once goes back to its start.
     await this.#publishSnapshot(token, true);
-    // The untrained model's test numbers and latent cloud: the chart's and the pad's starting point.
-    await this.#evaluate(token, 'start');
+    // The untrained model's test numbers and latent cloud (the chart's and the pad's starting point)
+    // are measured on a frozen copy of the step-0 weights: right away when nothing else is asked
+    // for, or just after the first step when play comes at once, so training starts without waiting
+    // for a pass over the test set (on a software GPU, most of a cold start).
+    this.#dropStartEvaluation();
+    this.#startEvalDue = trainer.vae.frozenCopy();
+  }
+
+  /** A step-0 measurement not yet begun is dropped (a new model, a lost device). */
+  #dropStartEvaluation(): void {
+    try {
+      this.#startEvalDue?.dispose();
+    } catch {
+      // Tensors of a lost GPU context may refuse; they are gone either way.
+    }
+    this.#startEvalDue = null;
+  }
+
+  /** Starts the step-0 measurement if it is due; the page hears of it as an 'eval' at step 0. */
+  #launchStartEvaluation(token: number): void {
+    const frozen = this.#startEvalDue;
+    if (!frozen) return;
+    this.#startEvalDue = null;
+    const measured = this.#evaluate(token, 'start', frozen)
+      .then(() => undefined)
+      .catch((error) => {
+        if (!(error instanceof Abandoned)) console.warn(`the untrained model's test numbers could not be measured: ${error instanceof Error ? error.message : error}`);
+      })
+      .finally(() => {
+        frozen.dispose();
+        if (this.#startEvaluation === measured) this.#startEvaluation = null;
+      });
+    this.#startEvaluation = measured;
+  }
+
+  /** Runs (or finishes) the step-0 measurement before anything that must come after it. */
+  async #settleStartEvaluation(token: number): Promise<void> {
+    this.#launchStartEvaluation(token);
+    if (this.#startEvaluation) await this.#wait(this.#startEvaluation, token);
   }
 
   async #loadData(name: string, dataUrl: string, token: number): Promise<TrainingData> {
@@ -429,6 +477,7 @@ export class TrainingSession {
     const wasRunning = this.#running;
     this.#running = false;
     this.#disposeInFlight();
+    this.#dropStartEvaluation();
     this.#flushMetrics();
     try {
       this.#trainer?.dispose();
@@ -460,6 +509,12 @@ export class TrainingSession {
     const stats = trainer.trainStep();
     this.#trainedSinceIdle = true;
     this.#losses.push(trainer.step, stats);
+    if (this.#startEvalDue) {
+      // The first step is shown first; the step-0 measurement then runs beside the next ones.
+      await this.#drainInFlight(token);
+      this.#flushMetrics();
+      this.#launchStartEvaluation(token);
+    }
     this.#deps.trace?.({ kind: 'step', step: trainer.step });
     if (this.#pendingSteps > 0) this.#pendingSteps--;
     while (this.#losses.inFlight > MAX_IN_FLIGHT) await this.#settleOldest(token);
@@ -627,13 +682,17 @@ export class TrainingSession {
     this.#post({ type: 'swept', requestId: task.requestId, summary });
   }
 
-  async #evaluate(token: number, reason: 'start' | 'epoch' | 'restore' | 'manual'): Promise<EvalMetrics> {
+  /** Measures the test set with the model as it is, or (reason 'start') with a frozen copy of its step-0 weights. */
+  async #evaluate(token: number, reason: 'start' | 'epoch' | 'restore' | 'manual', frozen?: LayerStack): Promise<EvalMetrics> {
     const trainer = this.#requireTrainer('evaluate');
-    const result = await this.#wait(trainer.evaluate(), token);
+    const result = await this.#wait(trainer.evaluate(frozen), token);
     const indices = trainer.exampleIndices();
-    const { originals, reconstructions } = await this.#wait(trainer.reconstructExamples(indices), token);
+    const { originals, reconstructions } = await this.#wait(trainer.reconstructExamples(indices, frozen), token);
+    // A trainer replaced meanwhile (backend move, new model) makes this measurement stale.
+    if (this.#trainer !== trainer) throw new Abandoned();
     const testLabels = this.#data().testLabels;
-    const metrics: EvalMetrics = { epoch: trainer.epoch, step: trainer.step, recon: result.recon, kl: result.kl, negElbo: result.recon + result.kl };
+    const at = frozen ? { epoch: 0, step: 0 } : { epoch: trainer.epoch, step: trainer.step };
+    const metrics: EvalMetrics = { ...at, recon: result.recon, kl: result.kl, negElbo: result.recon + result.kl };
     this.#post(
       {
         type: 'eval',

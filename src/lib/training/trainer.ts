@@ -3,8 +3,8 @@ import type { OptimizerName, ReconLoss } from '../config/types';
 import { mixSeed, seededPermutation } from '../data/rng';
 import { decoderMean, reconstructionLoss } from '../model/losses';
 import { reconTermFor, type ReconTerm } from '../model/recon-term';
-import { Vae, type VaeArchitecture } from '../model/vae';
-import { encodeWith, exampleTerms, lossGradients } from '../model/backprop';
+import { Vae, type LayerStack, type VaeArchitecture } from '../model/vae';
+import { decodeWith, encodeWith, exampleTerms, lossGradients } from '../model/backprop';
 import { clampLogVarValue, klOfDimension } from '../model/architecture';
 import { stepKernels } from '../model/kernel-registry';
 import type { TrainingData } from './dataset';
@@ -188,8 +188,11 @@ export class Trainer {
     return stats;
   }
 
-  /** Test-set terms (per image, one z sample each, fixed noise), every test image's μ and the KL per dimension. */
-  async evaluate(): Promise<EvalResult> {
+  /**
+   * Test-set terms (per image, one z sample each, fixed noise), every test
+   * image's μ and the KL per dimension: of the model, or of a frozen copy of it.
+   */
+  async evaluate(model: LayerStack = this.vae): Promise<EvalResult> {
     const { latent } = this.settings.arch;
     const count = this.data.testCount;
     const chunk = Math.min(EVAL_CHUNK, count);
@@ -204,7 +207,7 @@ export class Trainer {
       const { terms, encoded } = tf.tidy(() => {
         const x = tf.slice(this.testX, [start, 0], [chunk, this.data.features]) as tf.Tensor2D;
         const eps = tf.randomNormal([chunk, latent], 0, 1, 'float32', mixSeed(this.settings.seed + 13, c)) as tf.Tensor2D;
-        return exampleTerms(this.vae, stepKernels(), x, eps, this.reconTerm);
+        return exampleTerms(model, stepKernels(), x, eps, this.reconTerm);
       });
       const [t, e] = await Promise.all([terms.data(), encoded.data()]);
       tf.dispose([terms, encoded]);
@@ -255,10 +258,12 @@ export class Trainer {
   }
 
   /** Originals and their reconstructions at z = μ, row-major images of 784 pixels. */
-  async reconstructExamples(indices: Int32Array): Promise<{ originals: Float32Array; reconstructions: Float32Array }> {
+  async reconstructExamples(indices: Int32Array, model: LayerStack = this.vae): Promise<{ originals: Float32Array; reconstructions: Float32Array }> {
     const decoded = tf.tidy(() => {
+      const kernels = stepKernels();
       const x = tf.gather(this.testX, tf.tensor1d(indices, 'int32')) as tf.Tensor2D;
-      return decoderMean(this.reconTerm, this.vae.decodeLogits(this.vae.encode(x).mu));
+      const mu = tf.slice(encodeWith(model, kernels, x), [0, 0], [indices.length, model.arch.latent]) as tf.Tensor2D;
+      return decoderMean(this.reconTerm, decodeWith(model, kernels, mu));
     });
     const reconstructions = (await decoded.data()) as Float32Array;
     decoded.dispose();
