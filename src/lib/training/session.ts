@@ -40,6 +40,8 @@ const MAX_IN_FLIGHT = 2;
 const GPU_READ_BATCH = 8;
 const GPU_BACKENDS = new Set(['webgl', 'webgpu']);
 /** Messages that only start, stop or tune training: they need not wait for the step-0 measurement. */
+/** How long a new model's step-0 measurement waits for a play before it starts anyway. */
+const START_EVAL_GRACE_MS = 300;
 const ONLY_TRAINING = new Set<Task['type']>(['play', 'pause', 'step', 'live']);
 const METRICS_EVERY_MS = 100;
 /** The decoder goes to the page this often (it drives the latent pad and images)… */
@@ -113,6 +115,7 @@ export class TrainingSession {
   #startEvaluation: Promise<void> | null = null;
   /** The frozen step-0 weights of a new model until their measurement starts. */
   #startEvalDue: (LayerStack & { dispose(): void }) | null = null;
+  #startEvalAfter = 0;
   #lastCodesAt = 0;
   #codesInterval = CODES_EVERY_MS;
   #snapshotInterval = SNAPSHOT_EVERY_MS;
@@ -211,9 +214,13 @@ export class TrainingSession {
           await this.#trainOnce(this.#trainer, token);
         } else if (this.#trainedSinceIdle) {
           await this.#settleIdle(token);
-        } else if (this.#startEvalDue) {
-          await this.#settleStartEvaluation(token);
+        } else if (this.#startEvalDue && performance.now() >= this.#startEvalAfter) {
+          // In the background: a play arriving meanwhile need not wait for it.
+          this.#launchStartEvaluation(token);
         } else {
+          // Due but not yet: a play that follows the page's readiness at once runs its first step
+          // before the measurement fills the device's queue.
+          if (this.#startEvalDue) setTimeout(() => this.#kick(), this.#startEvalAfter - performance.now());
           break;
         }
       }
@@ -386,6 +393,7 @@ export class TrainingSession {
     // for a pass over the test set (on a software GPU, most of a cold start).
     this.#dropStartEvaluation();
     this.#startEvalDue = trainer.vae.frozenCopy();
+    this.#startEvalAfter = performance.now() + START_EVAL_GRACE_MS;
   }
 
   /** A step-0 measurement not yet begun is dropped (a new model, a lost device). */
