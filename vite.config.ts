@@ -3,6 +3,7 @@ import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import type { Plugin } from 'vite';
+import { playwright } from '@vitest/browser-playwright';
 import { writePackedMnist } from './src/lib/data/mnist-source.ts';
 
 const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
@@ -60,8 +61,24 @@ export default defineConfig({
   preview: { headers: isolation, port: 4173 },
   test: {
     root: here('.'),
-    include: ['tests/unit/**/*.test.ts'],
-    environment: 'node',
+    projects: [
+      { extends: true, test: { name: 'unit', include: ['tests/unit/**/*.test.ts'], environment: 'node' } },
+      {
+        // The custom WebGL programs run where they will run: in Chromium, on its WebGL (SwiftShader here).
+        extends: true,
+        test: {
+          name: 'gpu',
+          include: ['tests/gpu/**/*.test.ts'],
+          browser: {
+            enabled: true,
+            headless: true,
+            provider: playwright({ launchOptions: { executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ['--use-angle=swiftshader', '--enable-unsafe-swiftshader'] } }),
+            instances: [{ browser: 'chromium' }],
+            screenshotDirectory: 'test-results/gpu-screenshots',
+          },
+        },
+      },
+    ],
     testTimeout: 120_000,
     hookTimeout: 120_000,
     expect: { requireAssertions: true },

@@ -5,11 +5,24 @@
  * `location.search` when it loads and a malformed `%` in a link would blank the page.
  */
 import type { Activation } from '../config/types';
+import { LOG_VAR_CLAMP } from './training-choices';
 
 export type LayerActivation = Activation | 'linear';
 
 /** log σ² is clamped so a wild learning rate cannot push exp(log σ²) to Infinity. */
 export const LOG_VAR_RANGE = [-10, 10] as const;
+
+/** clampLogVar of vae.ts for one number: the log σ² the model uses for a raw encoder output. */
+export function clampLogVarValue(raw: number): number {
+  const [lo, hi] = LOG_VAR_RANGE;
+  if (LOG_VAR_CLAMP === 'hard') return Math.min(hi, Math.max(lo, raw));
+  return (hi + lo) / 2 + ((hi - lo) / 2) * Math.tanh((raw - (hi + lo) / 2) / ((hi - lo) / 2));
+}
+
+/** ½(μ² + σ² − log σ² − 1): one latent dimension's KL to N(0, 1), in nats, from μ and log σ². */
+export function klOfDimension(mu: number, logVar: number): number {
+  return 0.5 * (mu * mu + Math.exp(logVar) - logVar - 1);
+}
 
 export interface VaeArchitecture {
   inputSize: number;

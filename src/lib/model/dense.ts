@@ -22,7 +22,7 @@ function fusedKind(act: LayerActivation): FusedActivation {
  * d(activation)/d(pre-activation), written in terms of the layer's *output* so
  * the backward pass needs no extra saved tensor.
  */
-function activationSlope(out: tf.Tensor2D, act: LayerActivation): tf.Tensor2D {
+export function activationSlope(out: tf.Tensor2D, act: LayerActivation): tf.Tensor2D {
   switch (act) {
     case 'linear':
       return tf.onesLike(out);

@@ -22,7 +22,7 @@ export function squaredErrorFromLogits(x: tf.Tensor2D, logits: tf.Tensor2D): tf.
   return tf.tidy(() => tf.sum(tf.squaredDifference(tf.sigmoid(logits), x), 1) as tf.Tensor1D);
 }
 
-const HALF_LOG_TWO_PI_VAR = 0.5 * Math.log(2 * Math.PI * POINT_SIGMA * POINT_SIGMA);
+export const HALF_LOG_TWO_PI_VAR = 0.5 * Math.log(2 * Math.PI * POINT_SIGMA * POINT_SIGMA);
 
 /**
  * Gaussian negative log-likelihood of x under N(mean, σ²·I), σ = POINT_SIGMA,

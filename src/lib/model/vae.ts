@@ -8,10 +8,23 @@ import { INIT, LOG_VAR_CLAMP } from './training-choices';
 // The training side names these types through the model; they are defined once, tfjs-free, in architecture.ts.
 export type { LayerActivation, LayerSnapshot, VaeArchitecture };
 
-export interface DenseParams {
+/** One dense layer's parameters as the forward pass reads them. */
+export interface DenseLayer {
+  weights: tf.Tensor2D;
+  bias: tf.Tensor1D;
+  act: LayerActivation;
+}
+
+/** A model's layers, trainable (Vae) or a frozen copy of them. */
+export interface LayerStack {
+  readonly arch: VaeArchitecture;
+  readonly encoder: DenseLayer[];
+  readonly decoder: DenseLayer[];
+}
+
+export interface DenseParams extends DenseLayer {
   weights: tf.Variable<tf.Rank.R2>;
   bias: tf.Variable<tf.Rank.R1>;
-  act: LayerActivation;
 }
 
 export interface LossTerms {
@@ -44,6 +57,16 @@ export function clampLogVar(raw: tf.Tensor2D): tf.Tensor2D {
     const mid = (hi + lo) / 2;
     const half = (hi - lo) / 2;
     return tf.add(tf.mul(tf.tanh(tf.div(tf.sub(raw, mid), half)), half), mid) as tf.Tensor2D;
+  });
+}
+
+/** d clamp(raw) / d raw: what the gradient of log σ² passes back to the encoder's raw output. */
+export function clampLogVarSlope(raw: tf.Tensor2D): tf.Tensor2D {
+  return tf.tidy(() => {
+    const [lo, hi] = LOG_VAR_RANGE;
+    if (LOG_VAR_CLAMP === 'hard') return tf.cast(tf.logicalAnd(tf.greaterEqual(raw, lo), tf.lessEqual(raw, hi)), 'float32') as tf.Tensor2D;
+    const t = tf.tanh(tf.div(tf.sub(raw, (hi + lo) / 2), (hi - lo) / 2));
+    return tf.sub(1, tf.square(t)) as tf.Tensor2D;
   });
 }
 
@@ -104,16 +127,16 @@ export class Vae {
     });
   }
 
-  /** Per-image terms and μ for a batch, for evaluation: [2, batch] (reconstruction, KL) and [batch, latent]. */
-  perImageTerms(x: tf.Tensor2D, eps: tf.Tensor2D, recon: ReconTerm): { terms: tf.Tensor2D; mu: tf.Tensor2D; klDims: tf.Tensor2D } {
-    return tf.tidy(() => {
-      const { mu, logVar } = this.encode(x);
-      const logits = this.decodeLogits(Vae.reparameterize(mu, logVar, eps));
-      const terms = tf.stack([reconstructionLoss(recon, x, logits), klDiagonalGaussian(mu, logVar)]) as tf.Tensor2D;
-      // Each image's KL split by latent dimension (rows × latent): ½(μ² + σ² − log σ² − 1).
-      const klDims = tf.mul(tf.sub(tf.add(tf.square(mu), tf.exp(logVar)), tf.add(logVar, 1)), 0.5) as tf.Tensor2D;
-      return { terms, mu, klDims };
-    });
+  /**
+   * The layers as they are now, unaffected by later steps (an update gives a
+   * variable new storage; the copy keeps the old), at no cost on the device.
+   * Dispose it when done.
+   */
+  frozenCopy(): LayerStack & { dispose(): void } {
+    const copy = (layers: DenseParams[]) => layers.map((l) => ({ weights: tf.clone(l.weights), bias: tf.clone(l.bias), act: l.act }));
+    const encoder = copy(this.encoder);
+    const decoder = copy(this.decoder);
+    return { arch: this.arch, encoder, decoder, dispose: () => tf.dispose([...encoder, ...decoder].flatMap((l) => [l.weights, l.bias])) };
   }
 
   /** Copies of the parameters; the caller must make sure no step runs while they are read. */

@@ -13,6 +13,8 @@ async function register(name: BackendName): Promise<void> {
   switch (name) {
     case 'webgl': {
       await import('@tensorflow/tfjs-backend-webgl');
+      // The training step's fused programs (registered for 'webgl' as they load).
+      await import('../model/webgl/kernels');
       // Shape uniforms would cut shader compiles (cold start 7.6–8.5 s → 5.7–7.6 s
       // on SwiftShader) but slowed every step (≈420 → ≈275 samples/s): left off.
       tf.env().set('WEBGL_USE_SHAPES_UNIFORMS', false);

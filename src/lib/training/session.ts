@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { LossReads } from './loss-reads';
 import type { BackendChoice, PlaygroundConfig } from '../config/types';
 import { readableNumber } from '../format/number';
-import type { LayerSnapshot } from '../model/vae';
+import type { LayerSnapshot, LayerStack } from '../model/vae';
 import type { Checkpoint } from './checkpoint';
 import type { DownloadProgress } from './data-loader';
 import type { TrainingData } from './dataset';
@@ -42,8 +43,15 @@ export interface SessionDeps {
   trace?(event: { kind: 'handled'; message: ToWorker } | { kind: 'step'; step: number }): void;
 }
 
-/** Steps whose loss read-back may still be pending: enough to keep the GPU busy, few enough to stop fast. */
+/** Loss read-backs that may still be pending: enough to keep the GPU busy, few enough to stop fast. */
 const MAX_IN_FLIGHT = 2;
+/** Steps per loss read-back on a GPU backend (each read is a fence and a download there). */
+const GPU_READ_BATCH = 8;
+const GPU_BACKENDS = new Set(['webgl', 'webgpu']);
+/** Messages that only start, stop or tune training: they need not wait for the step-0 measurement. */
+/** How long a new model's step-0 measurement waits for a play before it starts anyway. */
+const START_EVAL_GRACE_MS = 300;
+const ONLY_TRAINING = new Set<Task['type']>(['play', 'pause', 'step', 'live']);
 const METRICS_EVERY_MS = 100;
 /** The decoder goes to the page this often (it drives the latent pad and images)… */
 const SNAPSHOT_EVERY_MS = 300;
@@ -55,12 +63,8 @@ const CHECKPOINT_EVERY_MS = 2000;
 const CHECKPOINTS_KEPT = 3;
 /** While training, the test codes on the pad are refreshed this often (encoder only). */
 const CODES_EVERY_MS = 1000;
-
-interface InFlight {
-  step: number;
-  stats: tf.Tensor1D;
-  read: Promise<Float32Array | Int32Array | Uint8Array>;
-}
+/** …unless encoding them is slow (a software GPU): then they may take at most this share of the time. */
+const CODES_TIME_SHARE = 0.1;
 
 type Task = ToWorker | { type: 'backend-lost' };
 
@@ -110,13 +114,19 @@ export class TrainingSession {
   #currentReplied = false;
   #idleWaiters: (() => void)[] = [];
 
-  #inFlight: InFlight[] = [];
+  #losses = new LossReads(() => (GPU_BACKENDS.has(tf.getBackend()) ? GPU_READ_BATCH : 1));
   #trainedSinceIdle = false;
   readonly #metrics = new MetricsBuffer();
   #lastMetricsAt = 0;
   #lastSnapshotAt = 0;
   #lastCheckpointAt = 0;
+  /** The step-0 measurement of a new model, while it runs beside the first steps. */
+  #startEvaluation: Promise<void> | null = null;
+  /** The frozen step-0 weights of a new model until their measurement starts. */
+  #startEvalDue: (LayerStack & { dispose(): void }) | null = null;
+  #startEvalAfter = 0;
   #lastCodesAt = 0;
+  #codesInterval = CODES_EVERY_MS;
   #snapshotInterval = SNAPSHOT_EVERY_MS;
   /** Checkpoints with finite weights, oldest first; a rollback picks the newest one from before the trouble began. */
   #checkpoints: Checkpoint[] = [];
@@ -167,6 +177,7 @@ export class TrainingSession {
     this.#driverToken++;
     this.#inbox.length = 0;
     this.#disposeInFlight();
+    this.#dropStartEvaluation();
     this.#trainer?.dispose();
     this.#trainer = null;
     this.#checkpoints = [];
@@ -218,7 +229,13 @@ export class TrainingSession {
           await this.#trainOnce(this.#trainer, token);
         } else if (this.#trainedSinceIdle) {
           await this.#settleIdle(token);
+        } else if (this.#startEvalDue && performance.now() >= this.#startEvalAfter) {
+          // In the background: a play arriving meanwhile need not wait for it.
+          this.#launchStartEvaluation(token);
         } else {
+          // Due but not yet: a play that follows the page's readiness at once runs its first step
+          // before the measurement fills the device's queue.
+          if (this.#startEvalDue) setTimeout(() => this.#kick(), this.#startEvalAfter - performance.now());
           break;
         }
       }
@@ -239,6 +256,8 @@ export class TrainingSession {
       // Loss read-backs still pending belong to the weights as they are now: check them first
       // (not after a lost device: those reads never settle).
       if (task.type !== 'backend-lost') await this.#drainInFlight(token);
+      // The step-0 measurement reaches the page before anything but training moves on.
+      if (!ONLY_TRAINING.has(task.type) && task.type !== 'init') await this.#settleStartEvaluation(token);
       await this.#handle(task, token);
       if (task.type !== 'backend-lost') this.#deps.trace?.({ kind: 'handled', message: task });
     } catch (error) {
@@ -384,8 +403,46 @@ export class TrainingSession {
     });
     // Step 0 is the first checkpoint: a run that explodes at once goes back to its start.
     await this.#publishSnapshot(token, true);
-    // The untrained model's test numbers and latent cloud: the chart's and the pad's starting point.
-    await this.#evaluate(token, 'start');
+    // The untrained model's test numbers and latent cloud (the chart's and the pad's starting point)
+    // are measured on a frozen copy of the step-0 weights: right away when nothing else is asked
+    // for, or just after the first step when play comes at once, so training starts without waiting
+    // for a pass over the test set (on a software GPU, most of a cold start).
+    this.#dropStartEvaluation();
+    this.#startEvalDue = trainer.vae.frozenCopy();
+    this.#startEvalAfter = performance.now() + START_EVAL_GRACE_MS;
+  }
+
+  /** A step-0 measurement not yet begun is dropped (a new model, a lost device). */
+  #dropStartEvaluation(): void {
+    try {
+      this.#startEvalDue?.dispose();
+    } catch {
+      // Tensors of a lost GPU context may refuse; they are gone either way.
+    }
+    this.#startEvalDue = null;
+  }
+
+  /** Starts the step-0 measurement if it is due; the page hears of it as an 'eval' at step 0. */
+  #launchStartEvaluation(token: number): void {
+    const frozen = this.#startEvalDue;
+    if (!frozen) return;
+    this.#startEvalDue = null;
+    const measured = this.#evaluate(token, 'start', frozen)
+      .then(() => undefined)
+      .catch((error) => {
+        if (!(error instanceof Abandoned)) console.warn(`the untrained model's test numbers could not be measured: ${error instanceof Error ? error.message : error}`);
+      })
+      .finally(() => {
+        frozen.dispose();
+        if (this.#startEvaluation === measured) this.#startEvaluation = null;
+      });
+    this.#startEvaluation = measured;
+  }
+
+  /** Runs (or finishes) the step-0 measurement before anything that must come after it. */
+  async #settleStartEvaluation(token: number): Promise<void> {
+    this.#launchStartEvaluation(token);
+    if (this.#startEvaluation) await this.#wait(this.#startEvaluation, token);
   }
 
   async #loadData(config: PlaygroundConfig, dataUrl: string, token: number): Promise<TrainingData> {
@@ -447,6 +504,7 @@ export class TrainingSession {
     const wasRunning = this.#running;
     this.#running = false;
     this.#disposeInFlight();
+    this.#dropStartEvaluation();
     this.#flushMetrics();
     try {
       this.#trainer?.dispose();
@@ -477,19 +535,22 @@ export class TrainingSession {
     const epochBefore = trainer.epoch;
     const stats = this.#programs.around(() => trainer.trainStep());
     this.#trainedSinceIdle = true;
-    const read = stats.data();
-    // Awaited later (reads are pipelined); until then a failure must not count as unhandled.
-    read.catch(() => {});
-    this.#inFlight.push({ step: trainer.step, stats, read });
+    this.#losses.push(trainer.step, stats);
+    if (this.#startEvalDue) {
+      // The first step is shown first; the step-0 measurement then runs beside the next ones.
+      await this.#drainInFlight(token);
+      this.#flushMetrics();
+      this.#launchStartEvaluation(token);
+    }
     this.#deps.trace?.({ kind: 'step', step: trainer.step });
     if (this.#pendingSteps > 0) this.#pendingSteps--;
-    while (this.#inFlight.length > MAX_IN_FLIGHT) await this.#settleOldest(token);
+    while (this.#losses.inFlight > MAX_IN_FLIGHT) await this.#settleOldest(token);
     if (trainer.epoch !== epochBefore && this.#running) {
       await this.#drainInFlight(token);
       if (this.#trainer === trainer && this.#running) await this.#evaluate(token, 'epoch');
     }
     if (performance.now() - this.#lastSnapshotAt > this.#snapshotInterval) await this.#publishSnapshot(token, false);
-    if (this.#running && this.#trainer === trainer && performance.now() - this.#lastCodesAt > CODES_EVERY_MS) await this.#publishCodes(trainer, token);
+    if (this.#running && this.#trainer === trainer && performance.now() - this.#lastCodesAt > this.#codesInterval) await this.#publishCodes(trainer, token);
     await this.#wait(this.#deps.nextTask(), token);
   }
 
@@ -503,41 +564,36 @@ export class TrainingSession {
   }
 
   async #drainInFlight(token: number): Promise<void> {
-    while (this.#inFlight.length > 0) await this.#settleOldest(token);
+    this.#losses.flush();
+    while (this.#losses.inFlight > 0) await this.#settleOldest(token);
     this.#checkCurrent(token);
   }
 
-  #disposeOldest(): void {
-    this.#inFlight.shift()?.stats.dispose();
-  }
-
   #disposeInFlight(): void {
-    try {
-      for (const pending of this.#inFlight) pending.stats.dispose();
-    } catch {
-      // Tensors of a lost GPU context may refuse; they are gone either way.
-    }
-    this.#inFlight = [];
+    this.#losses.dispose();
   }
 
   async #settleOldest(token: number): Promise<void> {
-    const oldest = this.#inFlight[0];
-    let values: Awaited<InFlight['read']>;
+    const oldest = this.#losses.oldest()!;
+    let values: ArrayLike<number>;
     try {
       values = await this.#wait(oldest.read, token);
     } catch (error) {
       // A failed read leaves the queue (or every later message would fail on it too); after a lost
       // device the entry stays for the move to dispose.
-      if (!(error instanceof Abandoned)) this.#disposeOldest();
+      if (!(error instanceof Abandoned)) this.#losses.dropOldest();
       throw error;
     }
-    this.#disposeOldest();
-    const [recon, kl, beta] = values;
-    const verdict = this.#runaway.observe(oldest.step, recon + kl);
-    if (verdict) return this.#rollBack(oldest.step, recon, kl, verdict, token);
-    const now = performance.now();
-    this.#metrics.push({ step: oldest.step, recon, kl, beta, total: recon + beta * kl }, now);
-    if (now - this.#lastMetricsAt > METRICS_EVERY_MS) this.#flushMetrics();
+    this.#losses.dropOldest();
+    for (let i = 0; i < oldest.steps.length; i++) {
+      const step = oldest.steps[i];
+      const [recon, kl, beta] = [values[3 * i], values[3 * i + 1], values[3 * i + 2]];
+      const verdict = this.#runaway.observe(step, recon + kl);
+      if (verdict) return this.#rollBack(step, recon, kl, verdict, token);
+      const now = performance.now();
+      this.#metrics.push({ step, recon, kl, beta, total: recon + beta * kl }, now);
+      if (now - this.#lastMetricsAt > METRICS_EVERY_MS) this.#flushMetrics();
+    }
   }
 
   #flushMetrics(): void {
@@ -545,7 +601,7 @@ export class TrainingSession {
     const trainer = this.#trainer;
     if (this.#metrics.size === 0 || !trainer) return;
     // Loss tensors still waiting to be read back are not leaks; leave them out so the count is steady.
-    const numTensors = tf.memory().numTensors - this.#inFlight.length;
+    const numTensors = tf.memory().numTensors - this.#losses.heldTensors;
     const steps = this.#metrics.take();
     this.#post({ type: 'metrics', steps, epoch: trainer.epoch, samplesPerSecond: this.#metrics.samplesPerSecond(trainer.batch), numTensors, programsPerStep: this.#programs.perStep() });
   }
@@ -589,7 +645,9 @@ export class TrainingSession {
     const start = performance.now();
     this.#lastCodesAt = start;
     const means = await this.#wait(trainer.testMeans(), token);
-    this.#post({ type: 'codes', means, step: trainer.step, millis: performance.now() - start }, [means.buffer]);
+    const millis = performance.now() - start;
+    this.#codesInterval = Math.max(CODES_EVERY_MS, millis / CODES_TIME_SHARE);
+    this.#post({ type: 'codes', means, step: trainer.step, millis }, [means.buffer]);
   }
 
   /**
@@ -651,13 +709,17 @@ export class TrainingSession {
     this.#post({ type: 'swept', requestId: task.requestId, summary });
   }
 
-  async #evaluate(token: number, reason: 'start' | 'epoch' | 'restore' | 'manual'): Promise<EvalMetrics> {
+  /** Measures the test set with the model as it is, or (reason 'start') with a frozen copy of its step-0 weights. */
+  async #evaluate(token: number, reason: 'start' | 'epoch' | 'restore' | 'manual', frozen?: LayerStack): Promise<EvalMetrics> {
     const trainer = this.#requireTrainer('evaluate');
-    const result = await this.#wait(trainer.evaluate(), token);
+    const result = await this.#wait(trainer.evaluate(frozen), token);
     const indices = trainer.exampleIndices();
-    const { originals, reconstructions } = await this.#wait(trainer.reconstructExamples(indices), token);
+    const { originals, reconstructions } = await this.#wait(trainer.reconstructExamples(indices, frozen), token);
+    // A trainer replaced meanwhile (backend move, new model) makes this measurement stale.
+    if (this.#trainer !== trainer) throw new Abandoned();
     const testLabels = this.#data().testLabels;
-    const metrics: EvalMetrics = { epoch: trainer.epoch, step: trainer.step, recon: result.recon, kl: result.kl, negElbo: result.recon + result.kl };
+    const at = frozen ? { epoch: 0, step: 0 } : { epoch: trainer.epoch, step: trainer.step };
+    const metrics: EvalMetrics = { ...at, recon: result.recon, kl: result.kl, negElbo: result.recon + result.kl };
     this.#post(
       {
         type: 'eval',

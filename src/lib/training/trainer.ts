@@ -3,7 +3,10 @@ import type { OptimizerName, ReconLoss } from '../config/types';
 import { mixSeed, seededPermutation } from '../data/rng';
 import { decoderMean, reconstructionLoss } from '../model/losses';
 import { reconTermFor, type ReconTerm } from '../model/recon-term';
-import { Vae, type VaeArchitecture } from '../model/vae';
+import { Vae, type LayerStack, type VaeArchitecture } from '../model/vae';
+import { decodeWith, encodeWith, exampleTerms, lossGradients } from '../model/backprop';
+import { clampLogVarValue, klOfDimension } from '../model/architecture';
+import { stepKernels } from '../model/kernel-registry';
 import type { TrainingData } from './dataset';
 import type { ImageEncoding } from './protocol';
 import { pixelsProblem } from './image-pixels';
@@ -166,18 +169,13 @@ export class Trainer {
   trainStep(): tf.Tensor1D {
     const beta = this.currentBeta;
     const { batch, seed, arch } = this.settings;
+    const kernels = stepKernels();
     const stats = tf.tidy(() => {
-      const indices = tf.slice(this.order, [this.cursor * batch], [batch]);
-      const x = tf.gather(this.trainX, indices) as tf.Tensor2D;
+      const x = kernels.batchRows(this.trainX, this.order, this.cursor * batch, batch);
       const eps = tf.randomNormal([batch, arch.latent], 0, 1, 'float32', mixSeed(seed + 7, this.stepCount)) as tf.Tensor2D;
-      let terms: tf.Tensor1D | undefined;
-      const { grads } = tf.variableGrads(() => {
-        const { recon, kl } = this.vae.lossTerms(x, eps, this.reconTerm);
-        terms = tf.keep(tf.stack([recon, kl, tf.scalar(beta)]) as tf.Tensor1D);
-        return tf.add(recon, tf.mul(kl, beta)) as tf.Scalar;
-      }, this.vae.variables);
-      this.optimizer.applyGradients(grads);
-      return terms!;
+      const { grads, stats } = lossGradients(this.vae, kernels, x, eps, this.reconTerm, beta);
+      kernels.applyGradients(this.optimizer, this.vae.variables, grads);
+      return stats;
     });
     this.stepCount++;
     this.cursor++;
@@ -190,8 +188,11 @@ export class Trainer {
     return stats;
   }
 
-  /** Test-set terms (per image, one z sample each, fixed noise), every test image's μ and the KL per dimension. */
-  async evaluate(): Promise<EvalResult> {
+  /**
+   * Test-set terms (per image, one z sample each, fixed noise), every test
+   * image's μ and the KL per dimension: of the model, or of a frozen copy of it.
+   */
+  async evaluate(model: LayerStack = this.vae): Promise<EvalResult> {
     const { latent } = this.settings.arch;
     const count = this.data.testCount;
     const chunk = Math.min(EVAL_CHUNK, count);
@@ -203,19 +204,22 @@ export class Trainer {
       // A last partial chunk overlaps the previous one, so its shape stays fixed.
       const start = Math.min(c * chunk, count - chunk);
       const skip = c * chunk - start;
-      const { terms, mu, klDims } = tf.tidy(() => {
+      const { terms, encoded } = tf.tidy(() => {
         const x = tf.slice(this.testX, [start, 0], [chunk, this.data.features]) as tf.Tensor2D;
         const eps = tf.randomNormal([chunk, latent], 0, 1, 'float32', mixSeed(this.settings.seed + 13, c)) as tf.Tensor2D;
-        return this.vae.perImageTerms(x, eps, this.reconTerm);
+        return exampleTerms(model, stepKernels(), x, eps, this.reconTerm);
       });
-      const [t, m, k] = await Promise.all([terms.data(), mu.data(), klDims.data()]);
-      tf.dispose([terms, mu, klDims]);
+      const [t, e] = await Promise.all([terms.data(), encoded.data()]);
+      tf.dispose([terms, encoded]);
       for (let i = skip; i < chunk; i++) {
-        recon += t[i];
-        kl += t[chunk + i];
-        for (let d = 0; d < latent; d++) klSums[d] += k[i * latent + d];
+        recon += t[2 * i];
+        kl += t[2 * i + 1];
+        for (let d = 0; d < latent; d++) {
+          const mu = e[i * 2 * latent + d];
+          means[(start + i) * latent + d] = mu;
+          klSums[d] += klOfDimension(mu, clampLogVarValue(e[i * 2 * latent + latent + d]));
+        }
       }
-      means.set(m.subarray(skip * latent), (start + skip) * latent);
     }
     return { recon: recon / count, kl: kl / count, means, klPerDim: Float32Array.from(klSums, (v) => v / count) };
   }
@@ -232,10 +236,10 @@ export class Trainer {
     for (let c = 0; c * chunk < count; c++) {
       const start = Math.min(c * chunk, count - chunk);
       const skip = c * chunk - start;
-      const mu = tf.tidy(() => this.vae.encode(tf.slice(this.testX, [start, 0], [chunk, this.data.features]) as tf.Tensor2D).mu);
-      const m = await mu.data();
-      mu.dispose();
-      means.set(m.subarray(skip * latent), (start + skip) * latent);
+      const encoded = tf.tidy(() => encodeWith(this.vae, stepKernels(), tf.slice(this.testX, [start, 0], [chunk, this.data.features]) as tf.Tensor2D));
+      const e = await encoded.data();
+      encoded.dispose();
+      for (let i = skip; i < chunk; i++) for (let d = 0; d < latent; d++) means[(start + i) * latent + d] = e[i * 2 * latent + d];
     }
     return means;
   }
@@ -254,10 +258,12 @@ export class Trainer {
   }
 
   /** Originals and their reconstructions at z = μ, row-major images of 784 pixels. */
-  async reconstructExamples(indices: Int32Array): Promise<{ originals: Float32Array; reconstructions: Float32Array }> {
+  async reconstructExamples(indices: Int32Array, model: LayerStack = this.vae): Promise<{ originals: Float32Array; reconstructions: Float32Array }> {
     const decoded = tf.tidy(() => {
+      const kernels = stepKernels();
       const x = tf.gather(this.testX, tf.tensor1d(indices, 'int32')) as tf.Tensor2D;
-      return decoderMean(this.reconTerm, this.vae.decodeLogits(this.vae.encode(x).mu));
+      const mu = tf.slice(encodeWith(model, kernels, x), [0, 0], [indices.length, model.arch.latent]) as tf.Tensor2D;
+      return decoderMean(this.reconTerm, decodeWith(model, kernels, mu));
     });
     const reconstructions = (await decoded.data()) as Float32Array;
     decoded.dispose();

@@ -1,0 +1,156 @@
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-webgl';
+import '@tensorflow/tfjs-backend-cpu';
+import { describe, expect, it } from 'vitest';
+import '../../src/lib/model/webgl/kernels';
+import { Trainer, type TrainerSettings } from '../../src/lib/training/trainer';
+import type { TrainingData } from '../../src/lib/training/dataset';
+import { WEBGL_KERNELS } from '../../src/lib/model/webgl/kernels';
+import { STOCK_KERNELS } from '../../src/lib/model/stock-kernels';
+import { maxRelDiff, useWebGl } from './helpers';
+
+function randomData(features: number, trainCount: number, seed: number): TrainingData {
+  let s = seed;
+  const next = () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+  const testCount = 20;
+  return {
+    name: 'random',
+    features,
+    trainImages: Float32Array.from({ length: trainCount * features }, next),
+    trainCount,
+    testImages: Float32Array.from({ length: testCount * features }, next),
+    testCount,
+    testLabels: new Uint8Array(testCount),
+    classNames: ['a'],
+  };
+}
+
+const SETTINGS: TrainerSettings = {
+  arch: { inputSize: 784, hidden: [512, 256], latent: 2, act: 'relu' },
+  opt: 'adam',
+  batch: 128,
+  seed: 3,
+  recon: 'bce',
+  beta: 1,
+  warmup: 0,
+  lr: 0.001,
+};
+
+/** GPU programs the webgl backend runs while `fn` runs (every launch, uploads' packing included). */
+function countPrograms(fn: () => void): number {
+  const gpgpu = (tf.backend() as unknown as { gpgpu: { executeProgram: (...args: unknown[]) => void } }).gpgpu;
+  const original = gpgpu.executeProgram;
+  let count = 0;
+  gpgpu.executeProgram = function (this: unknown, ...args: unknown[]) {
+    count++;
+    return original.apply(this, args);
+  };
+  try {
+    fn();
+  } finally {
+    gpgpu.executeProgram = original;
+  }
+  return count;
+}
+
+async function train(settings: TrainerSettings, data: TrainingData, steps: number) {
+  const trainer = new Trainer(data, settings);
+  const losses: number[][] = [];
+  for (let i = 0; i < steps; i++) {
+    const stats = trainer.trainStep();
+    losses.push(Array.from(await stats.data()));
+    stats.dispose();
+  }
+  const weights = (await trainer.vae.snapshot('all')).flatMap((l) => [l.weights, l.bias]);
+  const optimizer = await trainer.checkpoint();
+  trainer.dispose();
+  return { losses, weights, optimizer: optimizer.optimizer! };
+}
+
+describe('the Trainer on WebGL runs the fused step', () => {
+  it('and trains as the stock step does on the cpu backend: same losses and weights (SGD) after 6 steps', async () => {
+    const data = randomData(784, 400, 1);
+    const settings: TrainerSettings = { ...SETTINGS, opt: 'sgd', lr: 0.05 };
+    await useWebGl();
+    const fused = await train(settings, data, 6);
+    await tf.setBackend('cpu');
+    const stock = await train(settings, data, 6);
+    await useWebGl();
+    fused.losses.forEach((l, i) => expect(maxRelDiff(l, stock.losses[i]), `losses of step ${i}`).toBeLessThan(1e-4));
+    fused.weights.forEach((w, i) => expect(maxRelDiff(w, stock.weights[i]), `parameter ${i}`).toBeLessThan(1e-4));
+  });
+
+  it('with Adam: the same losses for 6 steps and the same optimizer state as tfjs keeps it', async () => {
+    const data = randomData(784, 400, 1);
+    await useWebGl();
+    const fused = await train(SETTINGS, data, 6);
+    await tf.setBackend('cpu');
+    const stock = await train(SETTINGS, data, 6);
+    await useWebGl();
+    // Weights are not compared here: Adam moves a weight by about lr whatever the size of its
+    // gradient, so float noise in a near-zero gradient's sign decides its direction (the fused
+    // update itself is compared exactly below).
+    fused.losses.forEach((l, i) => expect(maxRelDiff(l, stock.losses[i]), `losses of step ${i}`).toBeLessThan(1e-4));
+    expect(fused.optimizer.iterations).toBe(stock.optimizer.iterations);
+    expect(fused.optimizer.powers).toEqual(stock.optimizer.powers);
+    expect(fused.optimizer.slots.length).toBe(stock.optimizer.slots.length);
+  });
+
+  it('fused Adam updates weights and moments as tfjs\'s Adam does, given the same gradients', () => {
+    const shapes = [[7, 5], [5], [3, 9], [1]];
+    const make = () => shapes.map((shape, i) => tf.variable(tf.randomUniform(shape, -1, 1, 'float32', 20 + i)));
+    const grads = shapes.map((shape, i) => tf.randomUniform(shape, -1e-2, 1e-2, 'float32', 40 + i));
+    const run = (kernels: typeof WEBGL_KERNELS) => {
+      const variables = make();
+      const optimizer = tf.train.adam(0.01, 0.9, 0.999, 1e-7);
+      for (let step = 0; step < 3; step++) tf.tidy(() => kernels.applyGradients(optimizer, variables, grads));
+      const state = optimizer.getWeights();
+      return { variables, optimizer, state };
+    };
+    const fused = run(WEBGL_KERNELS);
+    const stock = run(STOCK_KERNELS);
+    fused.variables.forEach((v, i) => expect(maxRelDiff(v.dataSync(), stock.variables[i].dataSync()), `variable ${i}`).toBeLessThan(1e-5));
+    return Promise.all([fused.state, stock.state]).then(([a, b]) => {
+      // Slot names follow each model's own variable names; their kinds and order must match.
+      const kinds = (list: typeof a) => list.map((w) => w.name.split('/').at(-1));
+      expect(kinds(a)).toEqual(kinds(b));
+      expect(a.map((w) => w.name)).toEqual(['iter', ...fused.variables.map((v) => `${v.name}/m`), ...fused.variables.map((v) => `${v.name}/v`)]);
+      a.forEach((w, i) => expect(maxRelDiff(w.tensor.dataSync(), b[i].tensor.dataSync()), w.name).toBeLessThan(1e-5));
+      tf.dispose([...fused.variables, ...stock.variables, ...grads]);
+      fused.optimizer.dispose();
+      stock.optimizer.dispose();
+    });
+  });
+
+  it('with a fixed, small number of GPU programs per step and no tensor left behind', async () => {
+    await useWebGl();
+    const trainer = new Trainer(randomData(784, 300, 2), SETTINGS);
+    const warm = trainer.trainStep();
+    await warm.data();
+    warm.dispose();
+    const before = tf.memory().numTensors;
+    let stats: tf.Tensor | undefined;
+    const fusedPrograms = countPrograms(() => (stats = trainer.trainStep()));
+    await stats!.data();
+    stats!.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+    // The same step through the stock kernels (tfjs's own ops) on the same backend, for scale.
+    const stockPrograms = countPrograms(() => {
+      registerForCount(STOCK_KERNELS);
+      try {
+        tf.dispose(trainer.trainStep());
+      } finally {
+        registerForCount(WEBGL_KERNELS);
+      }
+    });
+    console.log(`GPU programs per step: fused ${fusedPrograms}, stock kernels ${stockPrograms}`);
+    expect(fusedPrograms).toBeLessThanOrEqual(70);
+    expect(fusedPrograms * 2).toBeLessThan(stockPrograms);
+    trainer.dispose();
+  });
+});
+
+import { registerStepKernels } from '../../src/lib/model/kernel-registry';
+function registerForCount(kernels: typeof WEBGL_KERNELS): void {
+  registerStepKernels('webgl', kernels);
+}
