@@ -77,7 +77,6 @@ test.describe('on a phone', () => {
       expect(b.x + b.width, id).toBeLessThanOrEqual(390);
     }
 
-    const scrollBefore = await page.evaluate(() => window.scrollY);
     // A real touch drag through the browser's input pipeline (touch → pointer events).
     const cdp = await page.context().newCDPSession(page);
     const at = (t: number) => [{ x: box.x + box.width * 0.5, y: box.y + box.height * (0.15 + 0.7 * t) }];
@@ -86,10 +85,9 @@ test.describe('on a phone', () => {
     await cdp.send('Input.dispatchTouchEvent', { type: 'touchEnd', touchPoints: [] });
     await expect(page.getByTestId('draw-mu')).toHaveText(MU);
     expect(await reconstructionHex(page)).not.toBe(BLANK);
-    // The finger drew instead of scrolling the page (a scroll would move it by about the stroke's
-    // length, here over 100 px): the page did not scroll, and the pad is where it was on screen
-    // (within a pixel or two: readouts above it may reflow as training numbers arrive).
-    expect(await page.evaluate(() => window.scrollY)).toBe(scrollBefore);
+    // The finger drew instead of scrolling the page: the pad is where it was on screen. A scroll
+    // would move it by about the stroke's length (over 100 px); content above it that grows as
+    // training numbers arrive is absorbed by the browser's scroll anchoring, to within a pixel.
     expect(Math.abs((await pad.boundingBox())!.y - box.y)).toBeLessThan(4);
     expect(consoleErrors).toEqual([]);
   });
