@@ -363,6 +363,7 @@ export class TrainingSession {
     this.#pendingSteps = 0;
     this.#generation = generation;
     this.#disposeInFlight();
+    this.#dropStartEvaluation();
     this.#trainer?.dispose();
     this.#trainer = null;
     this.#settings = null;
@@ -427,6 +428,10 @@ export class TrainingSession {
     const frozen = this.#startEvalDue;
     if (!frozen) return;
     this.#startEvalDue = null;
+    if (!this.#trainer) {
+      frozen.dispose();
+      return;
+    }
     const measured = this.#evaluate(token, 'start', frozen)
       .then(() => undefined)
       .catch((error) => {
