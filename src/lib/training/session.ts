@@ -432,10 +432,12 @@ export class TrainingSession {
       frozen.dispose();
       return;
     }
+    const trainer = this.#trainer;
     const measured = this.#evaluate(token, 'start', frozen)
       .then(() => undefined)
       .catch((error) => {
-        if (!(error instanceof Abandoned)) console.warn(`the untrained model's test numbers could not be measured: ${error instanceof Error ? error.message : error}`);
+        // A device lost or a model replaced meanwhile explains the failure; the new one measures itself.
+        if (!(error instanceof Abandoned) && this.#trainer === trainer) console.warn(`the untrained model's test numbers could not be measured: ${error instanceof Error ? error.message : error}`);
       })
       .finally(() => {
         frozen.dispose();
