@@ -57,7 +57,7 @@ const METRICS_EVERY_MS = 100;
 const SNAPSHOT_EVERY_MS = 300;
 /** …unless reading it back is slow: on a GPU each read-back stalls the pipeline, so snapshots may take at most this share of the time. */
 const SNAPSHOT_TIME_SHARE = 0.05;
-/** A whole checkpoint (weights and optimizer state) is read this often as a point to roll back to. */
+/** A whole checkpoint (weights and optimizer state) is read this often as a point to roll back to (or less often, like snapshots, when reading it is slow). */
 const CHECKPOINT_EVERY_MS = 2000;
 /** Checkpoints kept: a runaway may have begun before the newest one. */
 const CHECKPOINTS_KEPT = 3;
@@ -128,6 +128,7 @@ export class TrainingSession {
   #lastCodesAt = 0;
   #codesInterval = CODES_EVERY_MS;
   #snapshotInterval = SNAPSHOT_EVERY_MS;
+  #checkpointInterval = CHECKPOINT_EVERY_MS;
   /** Checkpoints with finite weights, oldest first; a rollback picks the newest one from before the trouble began. */
   #checkpoints: Checkpoint[] = [];
   readonly #runaway = new RunawayDetector();
@@ -752,12 +753,13 @@ export class TrainingSession {
     if (!trainer) return;
     const start = performance.now();
     this.#lastSnapshotAt = start;
-    const whole = checkpoint || start - this.#lastCheckpointAt > CHECKPOINT_EVERY_MS;
+    const whole = checkpoint || start - this.#lastCheckpointAt > this.#checkpointInterval;
     let decoder: LayerSnapshot[];
     if (whole) {
       await this.#drainInFlight(token);
       const read = await this.#wait(trainer.checkpoint(), token);
       this.#lastCheckpointAt = start;
+      this.#checkpointInterval = Math.max(CHECKPOINT_EVERY_MS, (performance.now() - start) / SNAPSHOT_TIME_SHARE);
       if (!allFinite(read.layers)) return;
       if (this.#checkpoints[this.#checkpoints.length - 1]?.step !== read.step) this.#checkpoints.push(read);
       if (this.#checkpoints.length > CHECKPOINTS_KEPT) this.#checkpoints.shift();
