@@ -19,6 +19,14 @@ export function clampLogVarValue(raw: number): number {
   return (hi + lo) / 2 + ((hi - lo) / 2) * Math.tanh((raw - (hi + lo) / 2) / ((hi - lo) / 2));
 }
 
+/** d clampLogVarValue / d raw: the slope a gradient is multiplied by on its way back through the clamp. */
+export function clampLogVarSlopeValue(raw: number): number {
+  const [lo, hi] = LOG_VAR_RANGE;
+  if (LOG_VAR_CLAMP === 'hard') return raw >= lo && raw <= hi ? 1 : 0;
+  const t = Math.tanh((raw - (hi + lo) / 2) / ((hi - lo) / 2));
+  return 1 - t * t;
+}
+
 /** ½(μ² + σ² − log σ² − 1): one latent dimension's KL to N(0, 1), in nats, from μ and log σ². */
 export function klOfDimension(mu: number, logVar: number): number {
   return 0.5 * (mu * mu + Math.exp(logVar) - logVar - 1);

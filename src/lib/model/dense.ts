@@ -18,6 +18,11 @@ function fusedKind(act: LayerActivation): FusedActivation {
   return act === 'tanh' ? 'linear' : act;
 }
 
+/** act(x·W + b) with no gradient attached: the activation fused into the product where tfjs can. */
+export function denseForward(x: tf.Tensor2D, weights: tf.Tensor2D, bias: tf.Tensor1D, act: LayerActivation): tf.Tensor2D {
+  return activate(tf.fused.matMul({ a: x, b: weights, bias, activation: fusedKind(act), leakyreluAlpha: LEAKY_ALPHA }) as tf.Tensor2D, act);
+}
+
 /**
  * d(activation)/d(pre-activation), written in terms of the layer's *output* so
  * the backward pass needs no extra saved tensor.
@@ -51,7 +56,7 @@ export function activationSlope(out: tf.Tensor2D, act: LayerActivation): tf.Tens
 export function dense(x: tf.Tensor2D, weights: tf.Tensor2D, bias: tf.Tensor1D, act: LayerActivation): tf.Tensor2D {
   const layer = tf.customGrad(((...inputs: (tf.Tensor | tf.GradSaveFunc)[]) => {
     const [input, w, b, save] = inputs as [tf.Tensor2D, tf.Tensor2D, tf.Tensor1D, tf.GradSaveFunc];
-    const out = activate(tf.fused.matMul({ a: input, b: w, bias: b, activation: fusedKind(act), leakyreluAlpha: LEAKY_ALPHA }) as tf.Tensor2D, act);
+    const out = denseForward(input, w, b, act);
     save([input, w, out]);
     return {
       value: out,

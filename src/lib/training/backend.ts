@@ -26,6 +26,8 @@ async function register(name: BackendName): Promise<void> {
       return;
     case 'wasm': {
       const wasm = await import('@tensorflow/tfjs-backend-wasm');
+      // The training step's heap kernels (registered for 'wasm' as they load).
+      await import('../model/wasm/kernels');
       const [plain, simd, threaded] = await Promise.all([
         import('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url'),
         import('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url'),
