@@ -4,6 +4,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { lossGradients, type StepKernels } from '../../src/lib/model/backprop';
 import { STOCK_KERNELS } from '../../src/lib/model/stock-kernels';
 import { WASM_KERNELS } from '../../src/lib/model/wasm/kernels';
+import { heapMemory } from '../../src/lib/model/wasm/heap';
+import { simdAdamFor, simdAdamModule } from '../../src/lib/model/wasm/simd-adam';
 import { Vae } from '../../src/lib/model/vae';
 import type { ReconTerm } from '../../src/lib/model/recon-term';
 import type { Activation } from '../../src/lib/config/types';
@@ -114,7 +116,16 @@ describe('a whole wasm step', () => {
 });
 
 describe('fused Adam on the heap', () => {
+  it('runs as WebAssembly SIMD on the backend’s own memory (plain and shared)', () => {
+    const memory = heapMemory();
+    expect(memory).not.toBeNull();
+    expect(simdAdamFor(memory!)).toBeTypeOf('function');
+    expect(WebAssembly.validate(simdAdamModule(false))).toBe(true);
+    expect(WebAssembly.validate(simdAdamModule(true))).toBe(true);
+  });
+
   function train(k: StepKernels, optimizer: tf.Optimizer, steps: number): Float32Array[] {
+    // 15 values: three SIMD groups and a tail of three; 3 values: the tail alone.
     const variables = [tf.variable(tf.randomNormal([5, 3], 0, 1, 'float32', 20)), tf.variable(tf.randomNormal([3], 0, 1, 'float32', 21))];
     for (let s = 0; s < steps; s++) {
       const grads = [tf.randomNormal([5, 3], 0, 1, 'float32', 30 + s), tf.randomNormal([3], 0, 1, 'float32', 40 + s)];

@@ -36,3 +36,15 @@ export function heapTensors(shapes: number[][], fill: (outs: Float32Array[]) => 
   fill(infos.map((info) => backend.typedArrayFromHeap(info) as Float32Array));
   return infos.map((info) => tf.engine().makeTensorFromTensorInfo(info));
 }
+
+/** Where `t`'s values start in the heap, in bytes. */
+export function heapOffset(t: tf.Tensor): number {
+  return heapView(t).byteOffset;
+}
+
+/** The backend's WebAssembly.Memory (the heap itself), or null where its build does not expose it. */
+export function heapMemory(): WebAssembly.Memory | null {
+  const module = wasm().wasm as unknown as { asm?: { memory?: unknown }; wasmMemory?: unknown; HEAPU8: Uint8Array };
+  const memory = module.asm?.memory ?? module.wasmMemory;
+  return memory instanceof WebAssembly.Memory && memory.buffer === module.HEAPU8.buffer ? memory : null;
+}

@@ -1,23 +1,25 @@
 /**
  * The training step's kernels on the wasm backend. Matrix products stay
- * tfjs's (XNNPACK); the small elementwise work between them, the batch
- * gather, bias gradients and Adam are single JavaScript passes over the
- * heap (heap.ts), where stock tfjs runs about 300 kernels a step, each
- * with its own allocation and call overhead. Registered for 'wasm' when its
- * code loads; everything here runs only on that backend.
+ * tfjs's (XNNPACK). The work between them (batch gather, sampling, KL
+ * terms, bias gradients) is single JavaScript passes over the heap
+ * (heap.ts), and Adam one WebAssembly SIMD pass (simd-adam.ts), where
+ * stock tfjs runs about 300 kernels a step, each with its own allocation
+ * and call overhead. Registered for 'wasm' when its code loads; everything
+ * here runs only on that backend.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { StepKernels } from '../backprop';
 import type { LayerActivation } from '../architecture';
 import { clampLogVarSlopeValue, clampLogVarValue, klOfDimension } from '../architecture';
 import { LEAKY_ALPHA } from '../activation-constants';
-import { fusedAdamStep } from '../adam-state';
+import { fusedAdamStep, type AdamStep } from '../adam-state';
 import { denseForward } from '../dense';
 import { reconstructionLoss } from '../losses';
 import type { ReconTerm } from '../recon-term';
 import { registerStepKernels } from '../kernel-registry';
 import { STOCK_KERNELS } from '../stock-kernels';
-import { heapTensor, heapTensors, heapView } from './heap';
+import { heapMemory, heapOffset, heapTensor, heapTensors, heapView } from './heap';
+import { simdAdamFor, type SimdAdam } from './simd-adam';
 
 /**
  * Each row's reconstruction term as tfjs ops: their exp/log run vectorised in
@@ -61,6 +63,32 @@ function fillRowTerms(out: Float32Array, term: ReconTerm, x: tf.Tensor2D, logits
       out[2 * r + 1] = kl;
     }
   });
+}
+
+/**
+ * One variable's Adam update into [m₁, v₁, w₁]: four values at a time by the
+ * SIMD function where there is one, the rest (and everything without SIMD) in
+ * JavaScript with the same formula.
+ */
+function adamUpdate(step: AdamStep, simdAdam: SimdAdam | null, [grad, m, v, w]: tf.Tensor[], [mOut, vOut, wOut]: Float32Array[]): void {
+  const { beta1, beta2, lr, epsilon, correction1, correction2 } = step;
+  const f = Math.fround;
+  const vectorised = simdAdam ? mOut.length - (mOut.length % 4) : 0;
+  if (simdAdam && vectorised > 0) {
+    const offsets = [grad, m, v, w].map(heapOffset);
+    simdAdam(offsets[0], offsets[1], offsets[2], offsets[3], mOut.byteOffset, vOut.byteOffset, wOut.byteOffset, 4 * vectorised, f(beta1), f(1 - beta1), f(beta2), f(1 - beta2), correction1, correction2, f(epsilon), f(-lr));
+  }
+  const g = heapView(grad);
+  const mIn = heapView(m);
+  const vIn = heapView(v);
+  const wIn = heapView(w);
+  for (let j = vectorised; j < g.length; j++) {
+    const mj = beta1 * mIn[j] + (1 - beta1) * g[j];
+    const vj = beta2 * vIn[j] + (1 - beta2) * g[j] * g[j];
+    mOut[j] = mj;
+    vOut[j] = vj;
+    wOut[j] = (mj / correction1 / (Math.sqrt(vj / correction2) + epsilon)) * -lr + wIn[j];
+  }
 }
 
 export const WASM_KERNELS: StepKernels = {
@@ -165,22 +193,11 @@ export const WASM_KERNELS: StepKernels = {
 
   applyGradients(optimizer, variables, grads) {
     const fused = fusedAdamStep(optimizer, variables, (step) => {
-      const { beta1, beta2, lr, epsilon, correction1, correction2 } = step;
+      const memory = heapMemory();
+      const simdAdam = memory && simdAdamFor(memory);
       variables.forEach((variable, i) => {
         const { m, v } = step.moments(i);
-        const [m1, v1, w1] = heapTensors([variable.shape, variable.shape, variable.shape], ([mOut, vOut, wOut]) => {
-          const g = heapView(grads[i]);
-          const mIn = heapView(m);
-          const vIn = heapView(v);
-          const w = heapView(variable);
-          for (let j = 0; j < g.length; j++) {
-            const mj = beta1 * mIn[j] + (1 - beta1) * g[j];
-            const vj = beta2 * vIn[j] + (1 - beta2) * g[j] * g[j];
-            mOut[j] = mj;
-            vOut[j] = vj;
-            wOut[j] = w[j] - (lr * (mj / correction1)) / (Math.sqrt(vj / correction2) + epsilon);
-          }
-        });
+        const [m1, v1, w1] = heapTensors([variable.shape, variable.shape, variable.shape], (outs) => adamUpdate(step, simdAdam, [grads[i], m, v, variable], outs));
         m.assign(m1);
         v.assign(v1);
         variable.assign(w1);
