@@ -37,6 +37,13 @@ export default defineConfig({
   publicDir: here('./static'),
   base: './',
   plugins: [packMnist(), svelte({ configFile: here('./svelte.config.js') })],
+  resolve: {
+    alias: [
+      // tfjs-backend-wasm's threaded glue and pthread script load only when more
+      // than one thread is chosen (src/lib/training/wasm-threaded-glue.ts).
+      { find: /^\.\.\/wasm-out\/tfjs-backend-wasm-threaded-simd(\.worker)?\.js$/, replacement: here('./src/lib/training/wasm-threaded-glue.ts') },
+    ],
+  },
   worker: {
     format: 'es',
     // tfjs's threaded wasm backend rebuilds its pthread workers from
