@@ -2,7 +2,7 @@ import { defineConfig } from 'vitest/config';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
-import type { Plugin } from 'vite';
+import { minifySync, type Plugin } from 'vite';
 import { playwright } from '@vitest/browser-playwright';
 import { writePackedMnist } from './src/lib/data/mnist-source.ts';
 
@@ -31,18 +31,44 @@ function packMnist(): Plugin {
   };
 }
 
+/** tfjs-backend-wasm's threaded Emscripten glue: tfjs rebuilds its pthread workers from this code's source text. */
+const THREADED_GLUE = /tfjs-backend-wasm\/wasm-out\/tfjs-backend-wasm-threaded-simd\.js$/;
+
+/**
+ * Minifies the worker's chunks, all but the one holding the threaded glue:
+ * tfjs hands its pthread workers `factory.toString()`, and minifying renames
+ * variables that stringified copy still needs. backend.ts loads that chunk on
+ * its own, only for more than one thread (wasm-threaded-glue.ts).
+ */
+function minifyWorkerButThreadedGlue(): Plugin {
+  return {
+    name: 'minify-worker-but-threaded-glue',
+    renderChunk(code, chunk) {
+      if (chunk.moduleIds.some((id) => THREADED_GLUE.test(id))) return null;
+      const result = minifySync(chunk.fileName, code, { module: true, compress: true, mangle: true });
+      if (result.errors.length > 0) this.error(`minifying ${chunk.fileName}: ${result.errors.map((e) => e.message).join('; ')}`);
+      return { code: result.code, map: null };
+    },
+  };
+}
+
 export default defineConfig({
   // The HTML entries live in src/ because the project's top level is fixed.
   root: here('./src'),
   publicDir: here('./static'),
   base: './',
   plugins: [packMnist(), svelte({ configFile: here('./svelte.config.js') })],
+  resolve: {
+    alias: [
+      // tfjs-backend-wasm's threaded glue and pthread script load only when more
+      // than one thread is chosen (src/lib/training/wasm-threaded-glue.ts).
+      { find: /^\.\.\/wasm-out\/tfjs-backend-wasm-threaded-simd(\.worker)?\.js$/, replacement: here('./src/lib/training/wasm-threaded-glue.ts') },
+    ],
+  },
   worker: {
     format: 'es',
-    // tfjs's threaded wasm backend rebuilds its pthread workers from
-    // Function.prototype.toString() of its Emscripten factory; minifying that
-    // code renames variables the stringified copy still needs. The worker is
-    // not part of the first paint, so it ships unminified.
+    // Minified by the plugin, which leaves the threaded glue as it is.
+    plugins: () => [minifyWorkerButThreadedGlue()],
     rolldownOptions: { output: { minify: false } },
   },
   build: {

@@ -2,11 +2,28 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { BackendChoice } from '../config/types';
 import { webGpuMissing } from './webgpu-support';
 import { configureWasmThreads } from './wasm-threads';
+import { loadThreadedGlue } from './wasm-threaded-glue';
 
 export type BackendName = Exclude<BackendChoice, 'auto'>;
 
 /** After an explicit choice fails: the GPU backends first (WebGL is the one most browsers have), then the CPU ones. */
 const FALLBACK_ORDER: BackendName[] = ['webgl', 'webgpu', 'wasm', 'cpu'];
+
+/**
+ * One thread runs the single-threaded SIMD build: its binary and glue are
+ * smaller than the threaded build's, which loads only when more than one
+ * thread is chosen and the page can run threads (cross-origin isolated, with
+ * SIMD). tfjs picks the threaded build whenever threads are possible, so the
+ * flag it reads says no for one thread.
+ */
+async function chooseWasmBuild(threads: number): Promise<void> {
+  const env = tf.env();
+  if (threads > 1 && (await env.getAsync('WASM_HAS_MULTITHREAD_SUPPORT')) && (await env.getAsync('WASM_HAS_SIMD_SUPPORT'))) {
+    await loadThreadedGlue();
+    return;
+  }
+  env.set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+}
 
 /** Each backend's code (and the wasm binaries) loads only when it is tried. */
 async function register(name: BackendName): Promise<void> {
@@ -33,7 +50,7 @@ async function register(name: BackendName): Promise<void> {
         import('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url'),
         import('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url'),
       ]);
-      configureWasmThreads(wasm);
+      await chooseWasmBuild(configureWasmThreads(wasm));
       wasm.setWasmPaths({
         'tfjs-backend-wasm.wasm': plain.default,
         'tfjs-backend-wasm-simd.wasm': simd.default,

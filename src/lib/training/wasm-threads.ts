@@ -42,8 +42,8 @@ export function wasmThreadsFor(knob: string, cores: number | undefined): number 
   return Math.max(1, Math.min(known, Math.max(PREFERRED_WASM_THREADS, Math.floor(known / 2)), MAX_WASM_THREADS));
 }
 
-/** Sets the thread count before the wasm backend starts (tfjs reads it once, at start). */
-export function configureWasmThreads(wasm: WasmModule): void {
+/** Sets the thread count before the wasm backend starts (tfjs reads it once, at start); returns it. */
+export function configureWasmThreads(wasm: WasmModule): number {
   loaded = wasm;
   const scope = globalThis as { name?: string; navigator?: { hardwareConcurrency?: number } };
   realCores ??= scope.navigator?.hardwareConcurrency;
@@ -54,6 +54,7 @@ export function configureWasmThreads(wasm: WasmModule): void {
   if (scope.navigator && (realCores ?? 0) < 2 * threads) {
     Object.defineProperty(scope.navigator, 'hardwareConcurrency', { value: 2 * threads, configurable: true });
   }
+  return threads;
 }
 
 /** Threads the running wasm backend actually uses (1 without cross-origin isolation); null on other backends. */
