@@ -6,12 +6,14 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { MatMulPackedProgram } from '@tensorflow/tfjs-backend-webgl/dist/mulmat_packed_gpu';
+import type { GPGPUProgram } from '@tensorflow/tfjs-backend-webgl/dist/gpgpu_math';
 import type { StepKernels } from '../backprop';
 import type { LayerActivation } from '../architecture';
 import { registerStepKernels } from '../kernel-registry';
 import { activationBody, slopeBody, TANH } from './glsl';
 import { applyAdam } from './adam';
 import { cached, runProgram } from './run';
+import { PackedProductProgram, plainLayout } from './matmul';
 import {
   BatchMeansProgram,
   BatchRowsProgram,
@@ -25,29 +27,39 @@ import {
 const as3d = (t: tf.Tensor2D): [number, number, number] => [1, t.shape[0], t.shape[1]];
 
 /**
- * a·b (with optional transposes) as tfjs's own packed product, optionally
- * with a bias and an activation fused in, or with the gradient's activation
- * slope: then `slopeOf` is the layer output the slope is read from.
+ * a·b (with optional transposes), optionally with a bias and an activation
+ * fused in, or with the gradient's activation slope: then `slopeOf` is the
+ * layer output the slope is read from. Our texelFetch program (matmul.ts)
+ * when both operands have the plain packed layout, else tfjs's own.
  */
-function product(a: tf.Tensor2D, b: tf.Tensor2D, options: { transposeA?: boolean; transposeB?: boolean; bias?: tf.Tensor1D; act?: LayerActivation; slopeOf?: { output: tf.Tensor2D; act: LayerActivation } }): tf.Tensor2D {
+export function product(a: tf.Tensor2D, b: tf.Tensor2D, options: { transposeA?: boolean; transposeB?: boolean; bias?: tf.Tensor1D; act?: LayerActivation; slopeOf?: { output: tf.Tensor2D; act: LayerActivation } }): tf.Tensor2D {
   const { transposeA = false, transposeB = false, bias, act = 'linear', slopeOf } = options;
   const rows = transposeA ? a.shape[1] : a.shape[0];
   const cols = transposeB ? b.shape[0] : b.shape[1];
+  const shared = transposeA ? a.shape[0] : a.shape[1];
   const slope = slopeOf && slopeOf.act !== 'linear' ? slopeOf : undefined;
   const activation = (slope ? slopeBody(slope.act) : activationBody(act)) ?? undefined;
-  const key = `matmul ${a.shape} ${b.shape} ${transposeA} ${transposeB} ${!!bias} ${act} ${slope?.act}`;
-  const program = cached(key, () => {
-    const p = new MatMulPackedProgram(as3d(a), as3d(b), [1, rows, cols], transposeA, transposeB, !!bias, activation, !!slope, false);
-    // tanh is not one of tfjs's fused activations; its snippet needs our helper.
-    if (act === 'tanh' && !slope) p.userCode = `${TANH}\n${p.userCode}`;
-    return p;
-  });
-  const inputs: { tensor: tf.Tensor; shape?: number[] }[] = [
-    { tensor: a, shape: as3d(a) },
-    { tensor: b, shape: as3d(b) },
-  ];
-  if (bias) inputs.push({ tensor: bias });
-  if (slope) inputs.push({ tensor: slope.output, shape: as3d(slope.output) });
+  // tanh is not one of tfjs's fused activations; its snippet needs our helper.
+  const helpers = act === 'tanh' && !slope ? TANH : undefined;
+  const inputs: { tensor: tf.Tensor; shape?: number[] }[] = [];
+  let program: GPGPUProgram;
+  if (plainLayout(a, a.shape) && plainLayout(b, b.shape)) {
+    const key = `product ${rows} ${cols} ${shared} ${transposeA} ${transposeB} ${!!bias} ${act} ${slope?.act}`;
+    program = cached(key, () => new PackedProductProgram({ rows, cols, shared, transposeA, transposeB }, { bias: !!bias, activation, slope: !!slope, helpers }));
+    inputs.push({ tensor: a }, { tensor: b });
+    if (bias) inputs.push({ tensor: bias });
+    if (slope) inputs.push({ tensor: slope.output });
+  } else {
+    const key = `matmul ${a.shape} ${b.shape} ${transposeA} ${transposeB} ${!!bias} ${act} ${slope?.act}`;
+    program = cached(key, () => {
+      const p = new MatMulPackedProgram(as3d(a), as3d(b), [1, rows, cols], transposeA, transposeB, !!bias, activation, !!slope, false);
+      if (helpers) p.userCode = `${helpers}\n${p.userCode}`;
+      return p;
+    });
+    inputs.push({ tensor: a, shape: as3d(a) }, { tensor: b, shape: as3d(b) });
+    if (bias) inputs.push({ tensor: bias });
+    if (slope) inputs.push({ tensor: slope.output, shape: as3d(slope.output) });
+  }
   return runProgram<tf.Tensor2D>(program, inputs, [rows, cols]);
 }
 
