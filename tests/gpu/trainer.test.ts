@@ -67,26 +67,26 @@ async function train(settings: TrainerSettings, data: TrainingData, steps: numbe
   return { losses, weights, optimizer: optimizer.optimizer! };
 }
 
+/** Six steps of the same model and data with the fused step on WebGL, then with the stock step on cpu. */
+async function fusedAndStock(settings: TrainerSettings) {
+  const data = randomData(784, 400, 1);
+  await useWebGl();
+  const fused = await train(settings, data, 6);
+  await tf.setBackend('cpu');
+  const stock = await train(settings, data, 6);
+  await useWebGl();
+  return { fused, stock };
+}
+
 describe('the Trainer on WebGL runs the fused step', () => {
   it('and trains as the stock step does on the cpu backend: same losses and weights (SGD) after 6 steps', async () => {
-    const data = randomData(784, 400, 1);
-    const settings: TrainerSettings = { ...SETTINGS, opt: 'sgd', lr: 0.05 };
-    await useWebGl();
-    const fused = await train(settings, data, 6);
-    await tf.setBackend('cpu');
-    const stock = await train(settings, data, 6);
-    await useWebGl();
+    const { fused, stock } = await fusedAndStock({ ...SETTINGS, opt: 'sgd', lr: 0.05 });
     fused.losses.forEach((l, i) => expect(maxRelDiff(l, stock.losses[i]), `losses of step ${i}`).toBeLessThan(1e-4));
     fused.weights.forEach((w, i) => expect(maxRelDiff(w, stock.weights[i]), `parameter ${i}`).toBeLessThan(1e-4));
   });
 
   it('with Adam: the same losses for 6 steps and the same optimizer state as tfjs keeps it', async () => {
-    const data = randomData(784, 400, 1);
-    await useWebGl();
-    const fused = await train(SETTINGS, data, 6);
-    await tf.setBackend('cpu');
-    const stock = await train(SETTINGS, data, 6);
-    await useWebGl();
+    const { fused, stock } = await fusedAndStock(SETTINGS);
     // Weights are not compared here: Adam moves a weight by about lr whatever the size of its
     // gradient, so float noise in a near-zero gradient's sign decides its direction (the fused
     // update itself is compared exactly below).

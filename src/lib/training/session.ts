@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { LossReads } from './loss-reads';
+import { TimeShare } from './time-share';
 import type { BackendChoice, PlaygroundConfig } from '../config/types';
 import { readableNumber } from '../format/number';
 import type { LayerSnapshot, LayerStack } from '../model/vae';
@@ -48,9 +49,9 @@ const MAX_IN_FLIGHT = 2;
 /** Steps per loss read-back on a GPU backend (each read is a fence and a download there). */
 const GPU_READ_BATCH = 8;
 const GPU_BACKENDS = new Set(['webgl', 'webgpu']);
-/** Messages that only start, stop or tune training: they need not wait for the step-0 measurement. */
 /** How long a new model's step-0 measurement waits for a play before it starts anyway. */
 const START_EVAL_GRACE_MS = 300;
+/** Messages that only start, stop or tune training: they need not wait for the step-0 measurement. */
 const ONLY_TRAINING = new Set<Task['type']>(['play', 'pause', 'step', 'live']);
 const METRICS_EVERY_MS = 100;
 /** The decoder goes to the page this often (it drives the latent pad and images)… */
@@ -118,17 +119,14 @@ export class TrainingSession {
   #trainedSinceIdle = false;
   readonly #metrics = new MetricsBuffer();
   #lastMetricsAt = 0;
-  #lastSnapshotAt = 0;
-  #lastCheckpointAt = 0;
   /** The step-0 measurement of a new model, while it runs beside the first steps. */
   #startEvaluation: Promise<void> | null = null;
   /** The frozen step-0 weights of a new model until their measurement starts. */
   #startEvalDue: (LayerStack & { dispose(): void }) | null = null;
   #startEvalAfter = 0;
-  #lastCodesAt = 0;
-  #codesInterval = CODES_EVERY_MS;
-  #snapshotInterval = SNAPSHOT_EVERY_MS;
-  #checkpointInterval = CHECKPOINT_EVERY_MS;
+  readonly #codes = new TimeShare(CODES_EVERY_MS, CODES_TIME_SHARE);
+  readonly #snapshots = new TimeShare(SNAPSHOT_EVERY_MS, SNAPSHOT_TIME_SHARE);
+  readonly #wholeCheckpoints = new TimeShare(CHECKPOINT_EVERY_MS, SNAPSHOT_TIME_SHARE);
   /** Checkpoints with finite weights, oldest first; a rollback picks the newest one from before the trouble began. */
   #checkpoints: Checkpoint[] = [];
   readonly #runaway = new RunawayDetector();
@@ -557,8 +555,8 @@ export class TrainingSession {
       await this.#drainInFlight(token);
       if (this.#trainer === trainer && this.#running) await this.#evaluate(token, 'epoch');
     }
-    if (performance.now() - this.#lastSnapshotAt > this.#snapshotInterval) await this.#publishSnapshot(token, false);
-    if (this.#running && this.#trainer === trainer && performance.now() - this.#lastCodesAt > this.#codesInterval) await this.#publishCodes(trainer, token);
+    if (this.#snapshots.due()) await this.#publishSnapshot(token, false);
+    if (this.#running && this.#trainer === trainer && this.#codes.due()) await this.#publishCodes(trainer, token);
     await this.#wait(this.#deps.nextTask(), token);
   }
 
@@ -651,10 +649,10 @@ export class TrainingSession {
   /** The live scatter: every test image's μ under the current encoder. */
   async #publishCodes(trainer: Trainer, token: number): Promise<void> {
     const start = performance.now();
-    this.#lastCodesAt = start;
+    this.#codes.began(start);
     const means = await this.#wait(trainer.testMeans(), token);
     const millis = performance.now() - start;
-    this.#codesInterval = Math.max(CODES_EVERY_MS, millis / CODES_TIME_SHARE);
+    this.#codes.ended(start);
     this.#post({ type: 'codes', means, step: trainer.step, millis }, [means.buffer]);
   }
 
@@ -752,14 +750,14 @@ export class TrainingSession {
     const trainer = this.#trainer;
     if (!trainer) return;
     const start = performance.now();
-    this.#lastSnapshotAt = start;
-    const whole = checkpoint || start - this.#lastCheckpointAt > this.#checkpointInterval;
+    this.#snapshots.began(start);
+    const whole = checkpoint || this.#wholeCheckpoints.due(start);
     let decoder: LayerSnapshot[];
     if (whole) {
       await this.#drainInFlight(token);
       const read = await this.#wait(trainer.checkpoint(), token);
-      this.#lastCheckpointAt = start;
-      this.#checkpointInterval = Math.max(CHECKPOINT_EVERY_MS, (performance.now() - start) / SNAPSHOT_TIME_SHARE);
+      this.#wholeCheckpoints.began(start);
+      this.#wholeCheckpoints.ended(start);
       if (!allFinite(read.layers)) return;
       if (this.#checkpoints[this.#checkpoints.length - 1]?.step !== read.step) this.#checkpoints.push(read);
       if (this.#checkpoints.length > CHECKPOINTS_KEPT) this.#checkpoints.shift();
@@ -767,7 +765,7 @@ export class TrainingSession {
       decoder = read.layers.slice(trainer.vae.encoder.length).map((l) => ({ ...l, weights: l.weights.slice(), bias: l.bias.slice() }));
     } else {
       decoder = await this.#wait(trainer.vae.snapshot('decoder'), token);
-      this.#snapshotInterval = Math.max(SNAPSHOT_EVERY_MS, (performance.now() - start) / SNAPSHOT_TIME_SHARE);
+      this.#snapshots.ended(start);
       if (!allFinite(decoder)) return;
     }
     this.#post({ type: 'decoder', step: trainer.step, layers: decoder, checkpoint: whole }, decoder.flatMap((l) => [l.weights.buffer, l.bias.buffer]));

@@ -23,10 +23,7 @@ export function heapView(t: tf.Tensor): Float32Array | Int32Array {
  * The tensor is tracked like any tfjs result (tf.tidy disposes it).
  */
 export function heapTensor<T extends tf.Tensor>(shape: number[], fill: (out: Float32Array) => void): T {
-  const backend = wasm();
-  const info = backend.makeOutput(shape, 'float32');
-  fill(backend.typedArrayFromHeap(info) as Float32Array);
-  return tf.engine().makeTensorFromTensorInfo(info) as T;
+  return heapTensors([shape], ([out]) => fill(out))[0] as T;
 }
 
 /** Several new float32 tensors at once: all are allocated before `fill` takes any view. */

@@ -122,6 +122,7 @@ export const WASM_KERNELS: StepKernels = {
   },
 
   rowTerms(term, x, logits, encoded) {
+    // Filled in a JavaScript array first: the terms are computed by tfjs ops, whose heap allocations may move a heap view.
     const perRow = new Float32Array(2 * x.shape[0]);
     fillRowTerms(perRow, term, x, logits, encoded);
     return tf.tensor2d(perRow, [x.shape[0], 2]);
