@@ -6,29 +6,12 @@ import { plainLayout } from '../../src/lib/model/webgl/matmul';
 import { LEAKY_ALPHA } from '../../src/lib/model/activation-constants';
 import type { LayerActivation } from '../../src/lib/model/architecture';
 import { maxRelDiff, useWebGl } from './helpers';
+import { activateByStockOps } from '../shared/activate';
 
 beforeAll(useWebGl);
 
 const ACTS: LayerActivation[] = ['linear', 'relu', 'leakyrelu', 'elu', 'sigmoid', 'tanh'];
 const rand = (shape: [number, number], seed: number) => tf.randomUniform(shape, -2, 2, 'float32', seed) as tf.Tensor2D;
-
-/** The activation, by tfjs's own ops. */
-function activate(x: tf.Tensor2D, act: LayerActivation): tf.Tensor2D {
-  switch (act) {
-    case 'linear':
-      return x;
-    case 'relu':
-      return tf.relu(x);
-    case 'leakyrelu':
-      return tf.leakyRelu(x, LEAKY_ALPHA);
-    case 'elu':
-      return tf.elu(x);
-    case 'sigmoid':
-      return tf.sigmoid(x);
-    case 'tanh':
-      return tf.tanh(x);
-  }
-}
 
 /** The activation's slope written in terms of its output y, by tfjs's own ops. */
 function slopeFromOutput(y: tf.Tensor2D, act: LayerActivation): tf.Tensor2D {
@@ -72,8 +55,8 @@ describe('our packed matrix product against tf.matMul (on WebGL)', () => {
         const matMul = () => tf.matMul(a, b, transposeA, transposeB) as tf.Tensor2D;
         check(() => product(a, b, { transposeA, transposeB }), matMul, 'plain');
         for (const act of ACTS) {
-          check(() => product(a, b, { transposeA, transposeB, bias, act }), () => activate(tf.add(matMul(), bias), act), `bias + ${act}`);
-          const output = tf.tidy(() => activate(rand([ROWS, COLS], 4), act));
+          check(() => product(a, b, { transposeA, transposeB, bias, act }), () => activateByStockOps(tf.add(matMul(), bias), act), `bias + ${act}`);
+          const output = tf.tidy(() => activateByStockOps(rand([ROWS, COLS], 4), act));
           check(() => product(a, b, { transposeA, transposeB, slopeOf: { output, act } }), () => tf.mul(matMul(), slopeFromOutput(output, act)), `${act} slope`);
           output.dispose();
         }

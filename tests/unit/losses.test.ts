@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { activateByStockOps } from '../shared/activate';
 import * as tf from '@tensorflow/tfjs-core';
 import { useCpuBackend } from './setup-tf';
 import { bceFromLogits, klDiagonalGaussian, reconstructionLoss, squaredErrorFromLogits } from '../../src/lib/model/losses';
@@ -285,22 +286,6 @@ describe('Vae.reparameterize', () => {
 
 describe('dense (custom gradient)', () => {
   const ACTS: LayerActivation[] = ['relu', 'leakyrelu', 'elu', 'tanh', 'sigmoid', 'linear'];
-  const stockAct = (z: tf.Tensor2D, act: LayerActivation): tf.Tensor2D => {
-    switch (act) {
-      case 'relu':
-        return tf.relu(z);
-      case 'leakyrelu':
-        return tf.leakyRelu(z, 0.2);
-      case 'elu':
-        return tf.elu(z);
-      case 'tanh':
-        return tf.tanh(z);
-      case 'sigmoid':
-        return tf.sigmoid(z);
-      case 'linear':
-        return z;
-    }
-  };
 
   it('leaky ReLU keeps 0.2 of a negative input, in its value and its gradient (as the PyTorch export promises)', () => {
     // A 1×1 identity layer: the output is the activation itself, so value/input is the slope.
@@ -328,7 +313,7 @@ describe('dense (custom gradient)', () => {
 
       const ours = (xx: tf.Tensor, ww: tf.Tensor, bb: tf.Tensor) => dense(xx as tf.Tensor2D, ww as tf.Tensor2D, bb as tf.Tensor1D, act);
       const stock = (xx: tf.Tensor, ww: tf.Tensor, bb: tf.Tensor) =>
-        stockAct(tf.add(tf.matMul(xx as tf.Tensor2D, ww as tf.Tensor2D), bb) as tf.Tensor2D, act);
+        activateByStockOps(tf.add(tf.matMul(xx as tf.Tensor2D, ww as tf.Tensor2D), bb) as tf.Tensor2D, act);
 
       const yOurs = ours(x, w, b);
       const yStock = stock(x, w, b);

@@ -10,6 +10,7 @@ import { Vae } from '../../src/lib/model/vae';
 import type { ReconTerm } from '../../src/lib/model/recon-term';
 import type { Activation } from '../../src/lib/config/types';
 import type { LayerActivation } from '../../src/lib/model/architecture';
+import { activateByStockOps } from '../shared/activate';
 
 /**
  * The wasm step's own kernels (JavaScript passes over the heap, products by
@@ -87,7 +88,7 @@ describe('wasm step kernels match the stock ops', () => {
     it(`inputGrad through '${act}'`, () => {
       agree((k) => {
         const pre = tf.randomNormal([rows, 11], 0, 1.5, 'float32', 10) as tf.Tensor2D;
-        const input = (act === 'linear' ? pre : act === 'relu' ? tf.relu(pre) : act === 'leakyrelu' ? tf.leakyRelu(pre, 0.2) : act === 'elu' ? tf.elu(pre) : act === 'sigmoid' ? tf.sigmoid(pre) : tf.tanh(pre)) as tf.Tensor2D;
+        const input = activateByStockOps(pre, act);
         return [k.inputGrad(tf.randomNormal([rows, 5], 0, 1, 'float32', 11) as tf.Tensor2D, tf.randomNormal([11, 5], 0, 1, 'float32', 12) as tf.Tensor2D, input, act)];
       });
     });
