@@ -8,15 +8,11 @@
  */
 import { parseConfig } from '../../src/lib/config/url';
 import type { PlaygroundConfig } from '../../src/lib/config/types';
-import { isPointSet } from '../../src/lib/data/points2d';
 import { reconTermOf } from '../../src/lib/model/recon-term';
 
-export { parseConfig, serializeConfig } from '../../src/lib/config/url';
-export { DEFAULT_CONFIG } from '../../src/lib/config/types';
-export { SCHEMA } from '../../src/lib/config/schema';
 export { mnistFromPacked, syntheticShapes, pointSet } from '../../src/lib/training/dataset';
 export { isPointSet, featuresOf } from '../../src/lib/data/points2d';
-export { reconTermOf, POINT_SIGMA } from '../../src/lib/model/recon-term';
+export { POINT_SIGMA } from '../../src/lib/model/recon-term';
 export { layerPlan, LOG_VAR_RANGE } from '../../src/lib/model/architecture';
 export { LEAKY_ALPHA } from '../../src/lib/model/activation-constants';
 export { INIT, LOG_VAR_CLAMP, ADAM_EPSILON } from '../../src/lib/model/training-choices';
@@ -77,9 +73,4 @@ export function benchConfig(raw: string): BenchConfig {
     seed: config.seed,
   };
   return { ok: true, config, baseline, query };
-}
-
-/** True for the data sets drawn as points (no image panels, no posterior probe). */
-export function isPointData(config: Pick<PlaygroundConfig, 'data'>): boolean {
-  return isPointSet(config.data);
 }

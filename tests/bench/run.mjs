@@ -93,7 +93,7 @@ async function main(options, summary, pageErrors) {
     const bench = shared.shared.benchConfig(options.config);
     if (!bench.ok) throw new RefusedConfig(bench.reason);
     const { config } = bench;
-    const pointData = shared.shared.isPointData(config);
+    const pointData = shared.shared.isPointSet(config.data);
     summary.point_data = pointData;
 
     if (options.build) execSync('npx vite build', { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });

@@ -3,34 +3,15 @@ import '@tensorflow/tfjs-backend-webgl';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { product } from '../../src/lib/model/webgl/kernels';
 import { plainLayout } from '../../src/lib/model/webgl/matmul';
-import { LEAKY_ALPHA } from '../../src/lib/model/activation-constants';
 import type { LayerActivation } from '../../src/lib/model/architecture';
 import { maxRelDiff, useWebGl } from './helpers';
 import { activateByStockOps } from '../shared/activate';
+import { activationSlope } from '../../src/lib/model/dense';
 
 beforeAll(useWebGl);
 
 const ACTS: LayerActivation[] = ['linear', 'relu', 'leakyrelu', 'elu', 'sigmoid', 'tanh'];
 const rand = (shape: [number, number], seed: number) => tf.randomUniform(shape, -2, 2, 'float32', seed) as tf.Tensor2D;
-
-/** The activation's slope written in terms of its output y, by tfjs's own ops. */
-function slopeFromOutput(y: tf.Tensor2D, act: LayerActivation): tf.Tensor2D {
-  const positive = tf.cast(tf.greater(y, 0), 'float32') as tf.Tensor2D;
-  switch (act) {
-    case 'linear':
-      return tf.onesLike(y);
-    case 'relu':
-      return positive;
-    case 'leakyrelu':
-      return tf.add(positive, tf.mul(tf.sub(1, positive), LEAKY_ALPHA));
-    case 'elu':
-      return tf.add(positive, tf.mul(tf.sub(1, positive), tf.add(y, 1)));
-    case 'sigmoid':
-      return tf.mul(y, tf.sub(1, y));
-    case 'tanh':
-      return tf.sub(1, tf.square(y));
-  }
-}
 
 // Odd rows, columns and shared size: the packed 2×2 texels are half empty at every edge.
 const ROWS = 7;
@@ -57,7 +38,7 @@ describe('our packed matrix product against tf.matMul (on WebGL)', () => {
         for (const act of ACTS) {
           check(() => product(a, b, { transposeA, transposeB, bias, act }), () => activateByStockOps(tf.add(matMul(), bias), act), `bias + ${act}`);
           const output = tf.tidy(() => activateByStockOps(rand([ROWS, COLS], 4), act));
-          check(() => product(a, b, { transposeA, transposeB, slopeOf: { output, act } }), () => tf.mul(matMul(), slopeFromOutput(output, act)), `${act} slope`);
+          check(() => product(a, b, { transposeA, transposeB, slopeOf: { output, act } }), () => tf.mul(matMul(), activationSlope(output, act)), `${act} slope`);
           output.dispose();
         }
         tf.dispose([a, b, bias]);

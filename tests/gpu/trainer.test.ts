@@ -2,11 +2,12 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-webgl';
 import '@tensorflow/tfjs-backend-cpu';
 import { describe, expect, it } from 'vitest';
-import '../../src/lib/model/webgl/kernels';
 import { Trainer, type TrainerSettings } from '../../src/lib/training/trainer';
 import type { TrainingData } from '../../src/lib/training/dataset';
 import { WEBGL_KERNELS } from '../../src/lib/model/webgl/kernels';
 import { STOCK_KERNELS } from '../../src/lib/model/stock-kernels';
+import { registerStepKernels } from '../../src/lib/model/kernel-registry';
+import { programCounter } from '../../src/lib/perf/gpu-programs';
 import { maxRelDiff, useWebGl } from './helpers';
 
 function randomData(features: number, trainCount: number, seed: number): TrainingData {
@@ -36,21 +37,12 @@ const SETTINGS: TrainerSettings = {
   lr: 0.001,
 };
 
-/** GPU programs the webgl backend runs while `fn` runs (every launch, uploads' packing included). */
+/** GPU programs the webgl backend runs while `fn` runs (every launch, uploads' packing included), by the bench's own counter. */
 function countPrograms(fn: () => void): number {
-  const gpgpu = (tf.backend() as unknown as { gpgpu: { executeProgram: (...args: unknown[]) => void } }).gpgpu;
-  const original = gpgpu.executeProgram;
-  let count = 0;
-  gpgpu.executeProgram = function (this: unknown, ...args: unknown[]) {
-    count++;
-    return original.apply(this, args);
-  };
-  try {
-    fn();
-  } finally {
-    gpgpu.executeProgram = original;
-  }
-  return count;
+  const counter = programCounter(tf.backend())!;
+  const before = counter.count;
+  fn();
+  return counter.count - before;
 }
 
 async function train(settings: TrainerSettings, data: TrainingData, steps: number) {
@@ -136,11 +128,11 @@ describe('the Trainer on WebGL runs the fused step', () => {
     expect(tf.memory().numTensors).toBe(before);
     // The same step through the stock kernels (tfjs's own ops) on the same backend, for scale.
     const stockPrograms = countPrograms(() => {
-      registerForCount(STOCK_KERNELS);
+      registerStepKernels('webgl', STOCK_KERNELS);
       try {
         tf.dispose(trainer.trainStep());
       } finally {
-        registerForCount(WEBGL_KERNELS);
+        registerStepKernels('webgl', WEBGL_KERNELS);
       }
     });
     console.log(`GPU programs per step: fused ${fusedPrograms}, stock kernels ${stockPrograms}`);
@@ -149,8 +141,3 @@ describe('the Trainer on WebGL runs the fused step', () => {
     trainer.dispose();
   });
 });
-
-import { registerStepKernels } from '../../src/lib/model/kernel-registry';
-function registerForCount(kernels: typeof WEBGL_KERNELS): void {
-  registerStepKernels('webgl', kernels);
-}

@@ -32,7 +32,6 @@ const STAND_INS: Record<UploadDataset, StandIn> = {
 };
 
 export const CUSTOM_LINK_MESSAGE = STAND_INS.custom.link;
-export const CUSTOM_COPY_NOTE = STAND_INS.custom.copy;
 
 /**
  * A parsed link naming uploaded data that this tab does not hold (`inTab`:

@@ -1,4 +1,5 @@
 import { PIXELS } from '../pack';
+import { POINT_FEATURES } from '../points2d';
 import { UPLOAD_CAPS, megabytes } from './caps';
 import { convertRgba } from './convert';
 import { customSetId, rowsWord, type CustomSet } from './custom-set';
@@ -98,8 +99,8 @@ async function fromCsv(file: InputFile): Promise<UploadResult> {
   const text = new TextDecoder().decode(await file.bytes());
   const data = parseCsv(text, file.name);
   if (data.kind === 'images') return checkedSet({ count: data.count, images: data.images, labels: data.labels, classNames: data.classNames, source: file.name });
-  const count = data.points.length / 2;
-  return tooFew(file.name, count, rowsWord({ features: 2 }, count)) ?? { kind: 'set', set: pointsSet(data, file.name) };
+  const count = data.points.length / POINT_FEATURES;
+  return tooFew(file.name, count, rowsWord({ features: POINT_FEATURES }, count)) ?? { kind: 'set', set: pointsSet(data, file.name) };
 }
 
 /** A set too small to split 80/20 into something to train on and something to test on. */
