@@ -4,7 +4,8 @@ import '@tensorflow/tfjs-backend-cpu';
 import { describe, expect, it } from 'vitest';
 import { Trainer, type TrainerSettings } from '../../src/lib/training/trainer';
 import type { TrainingData } from '../../src/lib/training/dataset';
-import { WEBGL_KERNELS } from '../../src/lib/model/webgl/kernels';
+import { product, WEBGL_KERNELS } from '../../src/lib/model/webgl/kernels';
+import { packedAsOutput } from '../../src/lib/model/webgl/run';
 import { STOCK_KERNELS } from '../../src/lib/model/stock-kernels';
 import { registerStepKernels } from '../../src/lib/model/kernel-registry';
 import { programCounter } from '../../src/lib/perf/gpu-programs';
@@ -112,6 +113,33 @@ describe('the Trainer on WebGL runs the fused step', () => {
       fused.optimizer.dispose();
       stock.optimizer.dispose();
     });
+  });
+
+  it('a gradient stored as another shape\'s texture (a packed reshape view) is not read texel for texel: the stock update runs, with the same result', () => {
+    // A packed [4, 6] product, viewed as [6, 4]: the same texture, read in another layout.
+    const view = tf.tidy(() => tf.reshape(product(tf.randomUniform([4, 3], -1e-2, 1e-2, 'float32', 7) as tf.Tensor2D, tf.randomUniform([3, 6], -1, 1, 'float32', 8) as tf.Tensor2D, {}), [6, 4]));
+    expect(packedAsOutput(view)).toBe(false);
+    const copy = tf.tensor(view.dataSync(), [6, 4]);
+    expect(packedAsOutput(copy)).toBe(true);
+    const run = (kernels: typeof WEBGL_KERNELS, grad: tf.Tensor) => {
+      const variable = tf.variable(tf.randomUniform([6, 4], -1, 1, 'float32', 9));
+      const optimizer = tf.train.adam(0.01);
+      const update = () => tf.tidy(() => kernels.applyGradients(optimizer, [variable], [grad]));
+      update(); // the first also makes the moments and uploads and packs the inputs
+      const programs = countPrograms(update);
+      const values = variable.dataSync();
+      variable.dispose();
+      optimizer.dispose();
+      return { values, programs };
+    };
+    const fromView = run(WEBGL_KERNELS, view);
+    const fused = run(WEBGL_KERNELS, copy);
+    const stock = run(STOCK_KERNELS, copy);
+    expect(maxRelDiff(fromView.values, stock.values)).toBeLessThan(1e-5);
+    expect(maxRelDiff(fused.values, stock.values)).toBeLessThan(1e-5);
+    expect(fused.programs, 'the fused update: three programs').toBe(3);
+    expect(fromView.programs, 'the stock update for the view').toBeGreaterThan(3);
+    tf.dispose([view, copy]);
   });
 
   it('with a fixed, small number of GPU programs per step and no tensor left behind', async () => {

@@ -225,17 +225,19 @@ export class ColumnSumProgram extends Program {
 }
 
 /**
- * One of Adam's three per-variable updates, elementwise on packed textures of
- * any rank: the first moment, the second moment, or the weights (which
- * recomputes both moments from the old ones rather than reading the new).
+ * One of Adam's three per-variable updates: the first moment, the second
+ * moment, or the weights (which recomputes both moments from the old ones
+ * rather than reading the new). Every input has the output's own texture
+ * shape (the caller checks), so each fragment reads its own texel at
+ * resultUV: no index arithmetic per fragment, and one program per part
+ * serves every variable. Padding stays zero: zero in, zero out.
  * Uniforms: lr and the bias corrections 1 − β₁ᵗ⁺¹ and 1 − β₂ᵗ⁺¹.
  */
 export class AdamProgram extends Program {
   variableNames = ['G', 'M', 'V', 'W'];
   outputShape: number[];
   userCode: string;
-  // Shapes come in as uniforms, so one compiled program per part and rank serves every variable
-  // (36 compiles → 6 for the default model: compiles are most of a cold start on a software GPU).
+  // Shapes as uniforms: the shader source is the same for every variable, so it compiles once per part and rank.
   enableShapeUniforms = true;
   customUniforms: Uniform[] = [
     { name: 'lr', type: 'float' },
@@ -250,21 +252,14 @@ export class AdamProgram extends Program {
     const value = {
       m: 'm1',
       v: 'v1',
-      w: `getWAtOutCoords() - lr * (m1 / correction1) / (sqrt(v1 / correction2) + ${glslFloat(epsilon)})`,
+      w: `texture(W, resultUV) - lr * (m1 / correction1) / (sqrt(v1 / correction2) + ${glslFloat(epsilon)})`,
     }[part];
-    const padding =
-      shape.length === 1
-        ? 'if (rc + 1 >= outShape) result.y = 0.0; result.z = 0.0; result.w = 0.0;'
-        : 'if (rc.y + 1 >= outShape[1]) { result.y = 0.0; result.w = 0.0; } if (rc.x + 1 >= outShape[0]) { result.z = 0.0; result.w = 0.0; }';
     this.userCode = `
       void main() {
-        ${shape.length === 1 ? 'int' : 'ivec2'} rc = getOutputCoords();
-        vec4 g = getGAtOutCoords();
-        vec4 m1 = ${b1} * getMAtOutCoords() + ${glslFloat(1 - beta1)} * g;
-        vec4 v1 = ${b2} * getVAtOutCoords() + ${glslFloat(1 - beta2)} * g * g;
-        vec4 result = ${value};
-        ${padding}
-        setOutput(result);
+        vec4 g = texture(G, resultUV);
+        vec4 m1 = ${b1} * texture(M, resultUV) + ${glslFloat(1 - beta1)} * g;
+        vec4 v1 = ${b2} * texture(V, resultUV) + ${glslFloat(1 - beta2)} * g * g;
+        setOutput(${value});
       }`;
   }
 }
