@@ -42,7 +42,9 @@ async function register(name: BackendName): Promise<void> {
       await import('@tensorflow/tfjs-backend-webgpu');
       return;
     case 'wasm': {
-      const wasm = await import('@tensorflow/tfjs-backend-wasm');
+      // The backend without its kernels: only the first steps' load now (completeKernels adds the rest).
+      const wasm = await import('@tensorflow/tfjs-backend-wasm/dist/base');
+      await import('../model/wasm/first-kernels');
       // The training step's heap kernels (registered for 'wasm' as they load).
       await import('../model/wasm/kernels');
       const [plain, simd, threaded] = await Promise.all([
@@ -62,6 +64,29 @@ async function register(name: BackendName): Promise<void> {
       await import('@tensorflow/tfjs-backend-cpu');
       return;
   }
+}
+
+let wasmKernelsComplete: Promise<void> | null = null;
+
+/**
+ * The wasm backend starts with the kernels its first steps need
+ * (model/wasm/first-kernels.ts); this registers the rest. Called after the
+ * first step, and awaited before anything but training runs. Resolves at
+ * once on the other backends, which load whole.
+ */
+export function completeKernels(): Promise<void> {
+  if (tf.getBackend() !== 'wasm') return Promise.resolve();
+  wasmKernelsComplete ??= import('../model/wasm/all-kernels').then(
+    ({ registerRemainingWasmKernels }) => {
+      registerRemainingWasmKernels(tf.backend());
+    },
+    (error: unknown) => {
+      // A failed download (a dropped connection) is tried again by the next call.
+      wasmKernelsComplete = null;
+      throw error;
+    },
+  );
+  return wasmKernelsComplete;
 }
 
 /** Registers and switches to one backend; false if it cannot start here. */

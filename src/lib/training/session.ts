@@ -40,6 +40,12 @@ export interface SessionDeps {
   lossReported?(): Promise<void>;
   /** Yields to the event loop between steps, so messages get through. */
   nextTask(): Promise<void>;
+  /**
+   * Loads what the backend left out of its start (tfjs's wasm kernels beyond
+   * the first steps'). Started once the first steps' numbers are out, and
+   * awaited before anything but training. Absent: nothing left out.
+   */
+  completeKernels?(): Promise<void>;
   /** Sees each message handled and each step run (tests check the ordering with it). */
   trace?(event: { kind: 'handled'; message: ToWorker } | { kind: 'step'; step: number }): void;
 }
@@ -256,7 +262,10 @@ export class TrainingSession {
       // (not after a lost device: those reads never settle).
       if (task.type !== 'backend-lost') await this.#drainInFlight(token);
       // The step-0 measurement reaches the page before anything but training moves on.
-      if (!ONLY_TRAINING.has(task.type) && task.type !== 'init') await this.#settleStartEvaluation(token);
+      if (!ONLY_TRAINING.has(task.type) && task.type !== 'init') {
+        await this.#settleStartEvaluation(token);
+        await this.#wait(this.#completeKernels(), token);
+      }
       await this.#handle(task, token);
       if (task.type !== 'backend-lost') this.#deps.trace?.({ kind: 'handled', message: task });
     } catch (error) {
@@ -610,6 +619,12 @@ export class TrainingSession {
     const numTensors = tf.memory().numTensors - this.#losses.heldTensors;
     const steps = this.#metrics.take();
     this.#post({ type: 'metrics', steps, epoch: trainer.epoch, samplesPerSecond: this.#metrics.samplesPerSecond(trainer.batch), numTensors, programsPerStep: this.#programs.perStep() });
+    // The first steps' numbers are out: the code they did not need may load now.
+    this.#completeKernels().catch(() => {});
+  }
+
+  #completeKernels(): Promise<void> {
+    return this.#deps.completeKernels?.() ?? Promise.resolve();
   }
 
   /**

@@ -1,7 +1,7 @@
 /// <reference lib="webworker" />
 import type { FromWorker, ToWorker } from './protocol';
 import { TrainingSession } from './session';
-import { initBackend, watchWebGpuDevice, webGpuLossReported, webglCanvas, type BackendName } from './backend';
+import { completeKernels, initBackend, watchWebGpuDevice, webGpuLossReported, webglCanvas, type BackendName } from './backend';
 import { BROWSER_PROBE, chooseFastestBackend } from './auto-backend';
 import type { BackendChoice } from '../config/types';
 import type { TrainingData } from './dataset';
@@ -74,6 +74,7 @@ const session = new TrainingSession({
   // A second is ample: the loss follows the failed read within the same few tasks.
   lossReported: () => webGpuLossReported(1000),
   nextTask,
+  completeKernels,
 });
 
 // The session queues every message and handles them in order (see protocol.ts).
