@@ -8,17 +8,10 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-webgl';
 import { describe, expect, it } from 'vitest';
 import { Trainer, type TrainerSettings } from '../../src/lib/training/trainer';
-import type { TrainingData } from '../../src/lib/training/dataset';
 import { WEBGL_KERNELS } from '../../src/lib/model/webgl/kernels';
 import type { StepKernels } from '../../src/lib/model/backprop';
 import { useWebGl } from './helpers';
-
-function randomImages(features: number, trainCount: number): TrainingData {
-  let s = 1;
-  const next = () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
-  const testCount = 20;
-  return { name: 'random', features, trainImages: Float32Array.from({ length: trainCount * features }, next), trainCount, testImages: new Float32Array(testCount * features), testCount, testLabels: new Uint8Array(testCount), classNames: ['a'] };
-}
+import { randomData } from '../shared/random-data';
 
 const SETTINGS: TrainerSettings = { arch: { inputSize: 784, hidden: [512, 256], latent: 2, act: 'relu' }, opt: 'adam', batch: 128, seed: 3, recon: 'bce', beta: 1, warmup: 0, lr: 0.001 };
 
@@ -40,7 +33,7 @@ const median = (xs: number[]) => [...xs].sort((p, q) => p - q)[Math.floor(xs.len
 describe.runIf(import.meta.env.VITE_STEP_BENCH)('step micro-benchmark', () => {
   it('times the whole step and the step without each part', async () => {
     await useWebGl();
-    const trainer = new Trainer(randomImages(784, 2000), SETTINGS);
+    const trainer = new Trainer(randomData(784, 2000, 1), SETTINGS);
     await msPerStep(trainer, 10);
     const kernels = WEBGL_KERNELS as { -readonly [K in keyof StepKernels]: StepKernels[K] };
     const original = { ...WEBGL_KERNELS };

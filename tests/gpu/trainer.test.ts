@@ -3,29 +3,14 @@ import '@tensorflow/tfjs-backend-webgl';
 import '@tensorflow/tfjs-backend-cpu';
 import { describe, expect, it } from 'vitest';
 import { Trainer, type TrainerSettings } from '../../src/lib/training/trainer';
-import type { TrainingData } from '../../src/lib/training/dataset';
 import { product, WEBGL_KERNELS } from '../../src/lib/model/webgl/kernels';
 import { packedAsOutput } from '../../src/lib/model/webgl/run';
 import { STOCK_KERNELS } from '../../src/lib/model/stock-kernels';
 import { registerStepKernels } from '../../src/lib/model/kernel-registry';
 import { programCounter } from '../../src/lib/perf/gpu-programs';
 import { maxRelDiff, useWebGl } from './helpers';
-
-function randomData(features: number, trainCount: number, seed: number): TrainingData {
-  let s = seed;
-  const next = () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
-  const testCount = 20;
-  return {
-    name: 'random',
-    features,
-    trainImages: Float32Array.from({ length: trainCount * features }, next),
-    trainCount,
-    testImages: Float32Array.from({ length: testCount * features }, next),
-    testCount,
-    testLabels: new Uint8Array(testCount),
-    classNames: ['a'],
-  };
-}
+import type { TrainingData } from '../../src/lib/training/dataset';
+import { randomData } from '../shared/random-data';
 
 const SETTINGS: TrainerSettings = {
   arch: { inputSize: 784, hidden: [512, 256], latent: 2, act: 'relu' },

@@ -6,8 +6,8 @@ import { FIRST_STEP_KERNELS } from '../../src/lib/model/wasm/first-kernels';
 import { registerRemainingWasmKernels } from '../../src/lib/model/wasm/all-kernels';
 import '../../src/lib/model/wasm/kernels';
 import { Trainer, type TrainerSettings } from '../../src/lib/training/trainer';
-import type { TrainingData } from '../../src/lib/training/dataset';
 import { ACTIVATIONS, OPTIMIZERS, RECON_LOSSES } from '../../src/lib/config/types';
+import { randomData } from '../shared/random-data';
 
 /**
  * The wasm backend starts with FIRST_STEP_KERNELS only: everything a model's
@@ -18,13 +18,6 @@ beforeAll(async () => {
   await tf.setBackend('wasm');
   await tf.ready();
 });
-
-function randomData(features: number): TrainingData {
-  let s = 5;
-  const next = () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
-  const testCount = 20;
-  return { name: 'random', features, trainImages: Float32Array.from({ length: 64 * features }, next), trainCount: 64, testImages: Float32Array.from({ length: testCount * features }, next), testCount, testLabels: new Uint8Array(testCount), classNames: ['a'] };
-}
 
 async function oneStep(trainer: Trainer): Promise<void> {
   const stats = trainer.trainStep();
@@ -43,7 +36,7 @@ describe('the wasm backend with only the first steps\' kernels', () => {
         for (const recon of RECON_LOSSES) {
           for (const opt of OPTIMIZERS) {
             const settings: TrainerSettings = { arch: { inputSize: features, hidden: [8, 6], latent: 2, act }, opt, batch: 16, seed: 1, recon, beta: 1, warmup: 0, lr: 0.001 };
-            const trainer = new Trainer(randomData(features), settings);
+            const trainer = new Trainer(randomData(features, 64, 5), settings);
             // The step-0 measurement (numbers and example reconstructions) runs on a frozen copy beside the first steps.
             const frozen = trainer.vae.frozenCopy();
             await trainer.evaluate(frozen);
@@ -55,7 +48,7 @@ describe('the wasm backend with only the first steps\' kernels', () => {
             await trainer.vae.snapshot('decoder');
             // A reload resumes from a saved checkpoint before its first step.
             const saved = await trainer.checkpoint();
-            const resumed = new Trainer(randomData(features), settings);
+            const resumed = new Trainer(randomData(features, 64, 5), settings);
             await resumed.restore(saved);
             await oneStep(resumed);
             resumed.dispose();
